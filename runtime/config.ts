@@ -1,0 +1,219 @@
+import { globalSlot } from './global-state';
+import { log, LOG_LEVELS, setLogLevel, type LogLevel } from './log';
+
+/** Where finished spans go. */
+export type TraceExporterKind =
+  /** The extension's trace intake when the extension is present, else nowhere. */
+  | 'auto'
+  /** Always the trace intake at `traceAgentUrl` (v0.4 msgpack). */
+  | 'agent'
+  /** Standard output, one `{"traces":[[…]]}` JSON line per flush (Datadog Forwarder format). */
+  | 'log'
+  /** Dropped. */
+  | 'none';
+
+/** Where custom and enhanced metrics go. */
+export type MetricsExporterKind =
+  /** DogStatsD when the extension is present, else standard output in the Forwarder format. */
+  | 'auto'
+  /** DogStatsD over UDP to `dogstatsdHost:dogstatsdPort`. */
+  | 'dogstatsd'
+  /** Standard output, one Forwarder JSON line per metric. */
+  | 'log'
+  /** Dropped. */
+  | 'none';
+
+/** The resolved configuration: every field set, frozen. */
+export interface DatadogConfig {
+  /** `DD_TRACE_ENABLED`. When false the wrapper calls the handler and nothing else. */
+  readonly traceEnabled: boolean;
+  /** `DD_SERVICE`, else the function name. */
+  readonly service: string;
+  /** `DD_ENV`. */
+  readonly env?: string;
+  /** `DD_VERSION`. */
+  readonly version?: string;
+  /** `DD_TAGS` (`key:value` pairs separated by commas or spaces). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** `DD_LOG_LEVEL`: this library's own log lines. */
+  readonly logLevel: LogLevel;
+  /** `DD_ENHANCED_METRICS`. */
+  readonly enhancedMetrics: boolean;
+  /** `DD_CAPTURE_LAMBDA_PAYLOAD`. */
+  readonly captureLambdaPayload: boolean;
+  /** `DD_UNIVERSAL_INSTRUMENTATION`: true lets the extension build `aws.lambda`; false builds it in-process. */
+  readonly universalInstrumentation: boolean;
+  /** `DD_TRACE_AGENT_URL`: the trace intake. */
+  readonly traceAgentUrl: string;
+  /** `DD_LAMBDA_EXTENSION_URL`: the extension's lifecycle API. */
+  readonly extensionUrl: string;
+  /** `DD_LAMBDA_EXTENSION_PATH`: the file whose presence means the extension is installed. */
+  readonly extensionPath: string;
+  /** `DD_LAMBDA_EXTENSION_TIMEOUT_MS`: budget of one lifecycle call once the connection is warm. */
+  readonly extensionTimeoutMs: number;
+  /** `DD_TRACE_FLUSH_TIMEOUT_MS`: budget of one trace flush. */
+  readonly flushTimeoutMs: number;
+  /** `DD_TRACE_EXPORTER`. */
+  readonly traceExporter: TraceExporterKind;
+  /** `DD_METRICS_EXPORTER`. */
+  readonly metricsExporter: MetricsExporterKind;
+  /** `DD_DOGSTATSD_HOST`. */
+  readonly dogstatsdHost: string;
+  /** `DD_DOGSTATSD_PORT`. */
+  readonly dogstatsdPort: number;
+}
+
+/** What callers may set explicitly; every field falls back to its environment variable. */
+export type DatadogConfigOptions = Partial<DatadogConfig>;
+
+/** Environment variable names, in one place so docs, tests and the construct agree. */
+export const ENV = {
+  TRACE_ENABLED: 'DD_TRACE_ENABLED',
+  SERVICE: 'DD_SERVICE',
+  ENV: 'DD_ENV',
+  VERSION: 'DD_VERSION',
+  TAGS: 'DD_TAGS',
+  LOG_LEVEL: 'DD_LOG_LEVEL',
+  ENHANCED_METRICS: 'DD_ENHANCED_METRICS',
+  CAPTURE_LAMBDA_PAYLOAD: 'DD_CAPTURE_LAMBDA_PAYLOAD',
+  UNIVERSAL_INSTRUMENTATION: 'DD_UNIVERSAL_INSTRUMENTATION',
+  TRACE_AGENT_URL: 'DD_TRACE_AGENT_URL',
+  EXTENSION_URL: 'DD_LAMBDA_EXTENSION_URL',
+  EXTENSION_PATH: 'DD_LAMBDA_EXTENSION_PATH',
+  EXTENSION_TIMEOUT_MS: 'DD_LAMBDA_EXTENSION_TIMEOUT_MS',
+  FLUSH_TIMEOUT_MS: 'DD_TRACE_FLUSH_TIMEOUT_MS',
+  TRACE_EXPORTER: 'DD_TRACE_EXPORTER',
+  METRICS_EXPORTER: 'DD_METRICS_EXPORTER',
+  DOGSTATSD_HOST: 'DD_DOGSTATSD_HOST',
+  DOGSTATSD_PORT: 'DD_DOGSTATSD_PORT',
+} as const;
+
+export const DEFAULTS = {
+  traceAgentUrl: 'http://127.0.0.1:8126',
+  extensionUrl: 'http://127.0.0.1:8124',
+  extensionPath: '/opt/extensions/datadog-agent',
+  // A healthy local extension answers in well under a millisecond; 50 ms bounds what a sick one costs.
+  extensionTimeoutMs: 50,
+  flushTimeoutMs: 1000,
+  dogstatsdHost: '127.0.0.1',
+  dogstatsdPort: 8125,
+  logLevel: 'warn' as LogLevel,
+} as const;
+
+const TRACE_EXPORTERS: readonly TraceExporterKind[] = ['auto', 'agent', 'log', 'none'];
+const METRICS_EXPORTERS: readonly MetricsExporterKind[] = ['auto', 'dogstatsd', 'log', 'none'];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Resolves the configuration: explicit `options` win, then environment variables, then defaults.
+ *
+ * An unparseable environment value never throws: it logs one warning naming the variable and
+ * the value used instead.
+ *
+ * @example
+ * const config = resolveConfig({ service: 'orders', extensionTimeoutMs: 100 });
+ */
+export function resolveConfig(options: DatadogConfigOptions = {}, env: Env = process.env): DatadogConfig {
+  const read = new EnvReader(env);
+  const logLevel = options.logLevel ?? read.oneOf(ENV.LOG_LEVEL, LOG_LEVELS, DEFAULTS.logLevel, (v) => v.toLowerCase());
+  setLogLevel(logLevel);
+  const config: DatadogConfig = {
+    traceEnabled: options.traceEnabled ?? read.boolean(ENV.TRACE_ENABLED, true),
+    service: options.service ?? read.string(ENV.SERVICE) ?? defaultService(env),
+    env: options.env ?? read.string(ENV.ENV),
+    version: options.version ?? read.string(ENV.VERSION),
+    tags: Object.freeze({ ...read.tags(ENV.TAGS), ...options.tags }),
+    logLevel,
+    enhancedMetrics: options.enhancedMetrics ?? read.boolean(ENV.ENHANCED_METRICS, true),
+    captureLambdaPayload: options.captureLambdaPayload ?? read.boolean(ENV.CAPTURE_LAMBDA_PAYLOAD, false),
+    universalInstrumentation: options.universalInstrumentation ?? read.boolean(ENV.UNIVERSAL_INSTRUMENTATION, true),
+    traceAgentUrl: options.traceAgentUrl ?? read.url(ENV.TRACE_AGENT_URL, DEFAULTS.traceAgentUrl),
+    extensionUrl: options.extensionUrl ?? read.url(ENV.EXTENSION_URL, DEFAULTS.extensionUrl),
+    extensionPath: options.extensionPath ?? read.string(ENV.EXTENSION_PATH) ?? DEFAULTS.extensionPath,
+    extensionTimeoutMs: options.extensionTimeoutMs ?? read.integer(ENV.EXTENSION_TIMEOUT_MS, DEFAULTS.extensionTimeoutMs, 1, 60_000),
+    flushTimeoutMs: options.flushTimeoutMs ?? read.integer(ENV.FLUSH_TIMEOUT_MS, DEFAULTS.flushTimeoutMs, 1, 60_000),
+    traceExporter: options.traceExporter ?? read.oneOf(ENV.TRACE_EXPORTER, TRACE_EXPORTERS, 'auto'),
+    metricsExporter: options.metricsExporter ?? read.oneOf(ENV.METRICS_EXPORTER, METRICS_EXPORTERS, 'auto'),
+    dogstatsdHost: options.dogstatsdHost ?? read.string(ENV.DOGSTATSD_HOST) ?? DEFAULTS.dogstatsdHost,
+    dogstatsdPort: options.dogstatsdPort ?? read.integer(ENV.DOGSTATSD_PORT, DEFAULTS.dogstatsdPort, 1, 65_535),
+  };
+  return Object.freeze(config);
+}
+
+/** The configuration from the environment alone, resolved once per process. */
+export function processConfig(): DatadogConfig {
+  return globalSlot('config', () => resolveConfig());
+}
+
+function defaultService(env: Env): string {
+  return (env.AWS_LAMBDA_FUNCTION_NAME ?? 'aws.lambda').toLowerCase();
+}
+
+/** Reads typed values from the environment, warning once per bad value. */
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  string(name: string): string | undefined {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : undefined;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const lower = raw.toLowerCase();
+    if (lower === 'true' || lower === '1') return true;
+    if (lower === 'false' || lower === '0') return false;
+    return this.invalid(name, raw, 'true or false', fallback);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    return this.invalid(name, raw, `an integer from ${min} to ${max}`, fallback);
+  }
+
+  url(name: string, fallback: string): string {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:') return raw.replace(/\/+$/, '');
+    } catch {
+      // fall through to the warning
+    }
+    return this.invalid(name, raw, 'an http:// URL', fallback);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, normalize: (v: string) => string = (v) => v): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = normalize(raw);
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    return this.invalid(name, raw, `one of ${allowed.join(', ')}`, fallback);
+  }
+
+  tags(name: string): Record<string, string> {
+    const raw = this.string(name);
+    const tags: Record<string, string> = {};
+    if (raw === undefined) return tags;
+    for (const pair of raw.split(/[,\s]+/)) {
+      if (!pair) continue;
+      const colon = pair.indexOf(':');
+      if (colon <= 0) {
+        log.warn(`${name} entry '${pair}' is not key:value; ignoring it`);
+        continue;
+      }
+      tags[pair.slice(0, colon)] = pair.slice(colon + 1);
+    }
+    return tags;
+  }
+
+  private invalid<T>(name: string, raw: string, expected: string, fallback: T): T {
+    log.warn(`${name}='${raw}' is not ${expected}; using ${String(fallback)}`);
+    return fallback;
+  }
+}

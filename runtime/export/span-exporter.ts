@@ -1,0 +1,188 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Encoder } from '@msgpack/msgpack';
+import { randomUUID } from 'node:crypto';
+import { log } from '../log';
+import { EndpointHealth } from '../transport/endpoint-health';
+import { loopbackRequest } from '../transport/loopback-http';
+import { LIBRARY_VERSION } from '../version';
+import type { DatadogTrace } from './datadog-span';
+import { toDatadogSpan, type SpanMappingOptions } from './span-mapping';
+import { readDatadogTraceState } from './trace-state';
+
+export interface DatadogSpanExporterOptions {
+  /**
+   * Where spans go: the trace intake (v0.4 msgpack), standard output in the Datadog
+   * Forwarder's `{"traces":[[…]]}` format, or nowhere.
+   * @default 'agent'
+   */
+  readonly mode?: 'agent' | 'log' | 'none';
+  /**
+   * Trace intake base URL.
+   * @default 'http://127.0.0.1:8126'
+   */
+  readonly url?: string;
+  /** Service for spans without `service.name`. */
+  readonly service: string;
+  /** @default - no `env` tag */
+  readonly env?: string;
+  /** @default - no `version` tag */
+  readonly version?: string;
+  /** Tags written to every span (`DD_TAGS`). @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** @default 1000 */
+  readonly timeoutMs?: number;
+  /** Writes one log line (the `log` mode). @default process.stdout */
+  readonly writeLine?: (line: string) => void;
+}
+
+// dd-trace's log exporter keeps each line under 64 KB so CloudWatch does not split it.
+const MAX_LOG_LINE = 64 * 1024;
+
+/**
+ * OTel `SpanExporter` that sends finished spans to the Datadog Lambda Extension's trace
+ * intake as one v0.4 msgpack request per export. Never throws; reports failures through
+ * the result callback.
+ */
+export class DatadogSpanExporter implements SpanExporter {
+  readonly #mode: 'agent' | 'log' | 'none';
+  readonly #url: string;
+  readonly #timeoutMs: number;
+  readonly #mapping: SpanMappingOptions;
+  readonly #writeLine: (line: string) => void;
+  readonly #health = new EndpointHealth();
+  // useBigInt64 writes BigInt as uint64 (0xcf); ids and nanosecond times are BigInt for that reason.
+  readonly #encoder = new Encoder({ useBigInt64: true });
+  readonly #pending = new Set<Promise<void>>();
+  #shutdown = false;
+
+  constructor(options: DatadogSpanExporterOptions) {
+    this.#mode = options.mode ?? 'agent';
+    this.#url = `${(options.url ?? 'http://127.0.0.1:8126').replace(/\/+$/, '')}/v0.4/traces`;
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#writeLine = options.writeLine ?? ((line) => process.stdout.write(`${line}\n`));
+    this.#mapping = {
+      service: options.service,
+      env: options.env,
+      version: options.version,
+      tags: options.tags,
+      runtimeId: randomUUID(),
+    };
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.#shutdown || this.#mode === 'none' || spans.length === 0) {
+      resultCallback({ code: this.#shutdown ? ExportResultCode.FAILED : ExportResultCode.SUCCESS });
+      return;
+    }
+    let traces: DatadogTrace[];
+    try {
+      traces = this.toTraces(spans);
+    } catch (error) {
+      log.debug('could not map spans', error);
+      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+      return;
+    }
+    if (this.#mode === 'log') {
+      resultCallback(this.writeLog(traces));
+      return;
+    }
+    const sent = this.send(traces).then(resultCallback);
+    this.#pending.add(sent);
+    void sent.finally(() => this.#pending.delete(sent));
+  }
+
+  /** Groups spans into one chunk per trace id and adds the chunk tags to each chunk's first span. */
+  toTraces(spans: readonly ReadableSpan[]): DatadogTrace[] {
+    const chunks = new Map<string, DatadogTrace>();
+    for (const span of spans) {
+      const traceId = span.spanContext().traceId;
+      let chunk = chunks.get(traceId);
+      if (!chunk) {
+        chunk = [];
+        chunks.set(traceId, chunk);
+        const first = toDatadogSpan(span, this.#mapping);
+        const high = traceId.slice(0, 16);
+        if (high !== '0000000000000000') first.meta['_dd.p.tid'] = high;
+        const { propagationTags } = readDatadogTraceState(span.spanContext().traceState);
+        Object.assign(first.meta, { '_dd.p.dm': '-0' }, propagationTags);
+        chunk.push(first);
+        continue;
+      }
+      chunk.push(toDatadogSpan(span, this.#mapping));
+    }
+    return [...chunks.values()];
+  }
+
+  /** Encodes the v0.4 payload: an array of chunks, each an array of span maps. */
+  encode(traces: readonly DatadogTrace[]): Uint8Array {
+    return this.#encoder.encode(traces);
+  }
+
+  private async send(traces: DatadogTrace[]): Promise<ExportResult> {
+    if (!this.#health.isAvailable()) return { code: ExportResultCode.FAILED, error: new Error('trace intake backing off') };
+    try {
+      const response = await loopbackRequest({
+        url: this.#url,
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/msgpack',
+          'datadog-meta-lang': 'nodejs',
+          'datadog-meta-lang-version': process.version,
+          'datadog-meta-lang-interpreter': 'v8',
+          'datadog-meta-tracer-version': LIBRARY_VERSION,
+          'x-datadog-trace-count': String(traces.length),
+        },
+        body: this.encode(traces),
+        timeoutMs: this.#health.timeoutFor(this.#timeoutMs),
+      });
+      if (response.status >= 400) throw new Error(`trace intake answered ${response.status}: ${response.body.slice(0, 200)}`);
+      this.#health.succeeded();
+      return { code: ExportResultCode.SUCCESS };
+    } catch (error) {
+      this.#health.failed();
+      log.debug('trace export failed', error);
+      return { code: ExportResultCode.FAILED, error: error as Error };
+    }
+  }
+
+  private writeLog(traces: DatadogTrace[]): ExportResult {
+    try {
+      let batch: string[] = [];
+      let size = 0;
+      const flush = () => {
+        if (batch.length > 0) this.#writeLine(`{"traces":[${batch.join(',')}]}`);
+        batch = [];
+        size = 0;
+      };
+      for (const trace of traces) {
+        const json = toJsonWithIntegers(trace);
+        if (json.length > MAX_LOG_LINE) continue;
+        if (size + json.length > MAX_LOG_LINE) flush();
+        batch.push(json);
+        size += json.length + 1;
+      }
+      flush();
+      return { code: ExportResultCode.SUCCESS };
+    } catch (error) {
+      return { code: ExportResultCode.FAILED, error: error as Error };
+    }
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.#pending);
+  }
+
+  async shutdown(): Promise<void> {
+    this.#shutdown = true;
+    await this.forceFlush();
+  }
+}
+
+/** JSON with BigInt fields written as exact integers (JSON.stringify refuses BigInt). */
+export function toJsonWithIntegers(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `\u0000${v}\u0000` : v)).replace(
+    /"\\u0000(\d+)\\u0000"/g,
+    '$1',
+  );
+}

@@ -1,0 +1,18 @@
+/**
+ * `datadog-lambda-ts/runtime`: the code that runs inside Lambda. Never imports the CDK.
+ */
+export { wrapHandler, type WrapHandlerOptions } from './wrap-handler';
+export { createRootSpan, endRootSpan, currentRootSpan, type RootSpan, type InvocationOutcome } from './invocation';
+export {
+  createTracerProvider,
+  setTracerProvider,
+  getTracerProvider,
+  type CreateTracerProviderOptions,
+  type FlushableTracerProvider,
+} from './tracer-provider';
+export { DatadogSpanExporter, type DatadogSpanExporterOptions } from './export/span-exporter';
+export { resolveConfig, ENV, DEFAULTS, type DatadogConfig, type DatadogConfigOptions, type TraceExporterKind, type MetricsExporterKind } from './config';
+export { extractEventContext } from './propagation/event-context';
+export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
+export type { DatadogTraceContext } from './trace-context';
+export { LIBRARY_VERSION } from './version';

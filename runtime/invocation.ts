@@ -1,0 +1,137 @@
+import { context as otelContext, createContextKey, type Context } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { processConfig, type DatadogConfig } from './config';
+import { participants } from './invocation-participants';
+import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from './lifecycle';
+import { log } from './log';
+import { ensureTracerProvider } from './tracer-provider';
+import { universalLifecycle } from './universal-lifecycle';
+
+export type { InvocationOutcome } from './lifecycle';
+
+/**
+ * The invocation's root: the span id under which the handler's spans belong (in universal
+ * mode, S: the id the extension's `aws.lambda` span takes) and the OTel context to run in.
+ */
+export interface RootSpan extends LifecycleRoot {
+  /** 32 hex chars: the upstream trace id, or one we generated. */
+  readonly traceId: string;
+  /** 16 hex chars: the parent of the handler's spans. */
+  readonly spanId: string;
+  readonly samplingPriority: number;
+  /** `context.awsRequestId`. */
+  readonly requestId: string;
+  /** Run the handler with this context active (`context.with(root.context, …)`). */
+  readonly context: Context;
+  /** True when the extension's start-invocation answered, so end-invocation is due. */
+  readonly extensionStarted: boolean;
+  /** True when no upstream context was found and the trace id is ours. */
+  readonly generatedTraceId: boolean;
+  /** False when tracing is disabled or could not start; then `endRootSpan` does nothing. */
+  readonly enabled: boolean;
+  /** @internal */
+  readonly lifecycle?: InvocationLifecycle;
+  /** @internal flushes the tracer provider. */
+  readonly flush: () => Promise<void>;
+}
+
+const ROOT_SPAN_KEY = createContextKey('datadog-lambda-ts.root-span');
+
+/** The root of the invocation running in the current async context, if any. */
+export function currentRootSpan(ctx: Context = otelContext.active()): RootSpan | undefined {
+  return ctx.getValue(ROOT_SPAN_KEY) as RootSpan | undefined;
+}
+
+/** The span mode selected by `DD_UNIVERSAL_INSTRUMENTATION`. */
+function selectLifecycle(_config: DatadogConfig): InvocationLifecycle {
+  return universalLifecycle;
+}
+
+/**
+ * Starts the invocation and returns the root under which the handler's spans belong. In
+ * universal mode this asks the extension for the upstream trace context. Never rejects:
+ * on any failure the trace continues with ids of our own, or the invocation runs untraced.
+ *
+ * @example
+ * const root = await createRootSpan(event, context);
+ * try {
+ *   const result = await otelContext.with(root.context, () => handle(event));
+ *   await endRootSpan(root, { result });
+ *   return result;
+ * } catch (error) {
+ *   await endRootSpan(root, { error });
+ *   throw error;
+ * }
+ */
+export async function createRootSpan(
+  event: unknown,
+  lambdaContext: Partial<LambdaContext> | undefined,
+  config: DatadogConfig = processConfig(),
+): Promise<RootSpan> {
+  const requestId = typeof lambdaContext?.awsRequestId === 'string' ? lambdaContext.awsRequestId : '';
+  if (!config.traceEnabled) return disabledRoot(requestId, config);
+  try {
+    const flush = ensureTracerProvider(config);
+    const lifecycle = selectLifecycle(config);
+    const started = await lifecycle.start({ event, lambdaContext, config, requestId });
+    const base: RootSpan = { ...started, requestId, config, enabled: true, lifecycle, flush };
+    const root: RootSpan = { ...base, context: started.context.setValue(ROOT_SPAN_KEY, base) };
+    for (const participant of participants) participant.onStart?.(root, event, lambdaContext);
+    return root;
+  } catch (error) {
+    log.debug('could not start the invocation; running untraced', error);
+    return disabledRoot(requestId, config);
+  }
+}
+
+/**
+ * Ends the invocation: the lifecycle's report (end-invocation, with the error headers when
+ * the handler threw), the span flush and the participants run together, and all finish
+ * before this resolves: the extension sends `aws.lambda` when the runtime reports the
+ * invocation done. Never rejects.
+ */
+export async function endRootSpan(root: RootSpan, outcome: InvocationOutcome): Promise<void> {
+  if (!root.enabled) return;
+  try {
+    root.lifecycle?.complete?.(root, outcome);
+    const pending: Array<Promise<void>> = [safeFlush(root)];
+    if (root.lifecycle?.report) pending.push(root.lifecycle.report(root, outcome));
+    for (const participant of participants) if (participant.onEnd) pending.push(Promise.resolve(participant.onEnd(root, outcome)));
+    await Promise.all(pending);
+  } catch (error) {
+    log.debug('could not end the invocation cleanly', error);
+  }
+}
+
+/** Flushes the provider, bounded by `flushTimeoutMs` even when a user's provider hangs. */
+async function safeFlush(root: RootSpan): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.debug(`tracer provider flush took over ${root.config.flushTimeoutMs} ms; not waiting`);
+        resolve();
+      }, root.config.flushTimeoutMs);
+    });
+    await Promise.race([root.flush(), deadline]);
+  } catch (error) {
+    log.debug('tracer provider flush failed', error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function disabledRoot(requestId: string, config: DatadogConfig): RootSpan {
+  return {
+    traceId: '',
+    spanId: '',
+    samplingPriority: 0,
+    requestId,
+    context: otelContext.active(),
+    extensionStarted: false,
+    generatedTraceId: false,
+    enabled: false,
+    config,
+    flush: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,52 @@
+import type { Context } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { DatadogConfig } from './config';
+
+/**
+ * How an invocation gets its root span. One implementation per span mode:
+ * `universal` (the extension builds `aws.lambda`; DD_UNIVERSAL_INSTRUMENTATION=true) and,
+ * later, `local` (the runtime builds it in-process).
+ */
+export interface InvocationLifecycle {
+  readonly name: string;
+  /** Never rejects: on failure it still returns a usable root (own ids). */
+  start(input: LifecycleInput): Promise<LifecycleStart>;
+  /** Runs before the span flush, synchronously (e.g. ending spans the lifecycle created). */
+  complete?(root: LifecycleRoot, outcome: InvocationOutcome): void;
+  /** Runs alongside the span flush (e.g. end-invocation). Never rejects. */
+  report?(root: LifecycleRoot, outcome: InvocationOutcome): Promise<void>;
+}
+
+export interface LifecycleInput {
+  readonly event: unknown;
+  readonly lambdaContext: Partial<LambdaContext> | undefined;
+  readonly config: DatadogConfig;
+  readonly requestId: string;
+}
+
+export interface LifecycleStart {
+  /** 32 hex chars. */
+  readonly traceId: string;
+  /** The span the handler's spans parent to (16 hex chars). */
+  readonly spanId: string;
+  readonly samplingPriority: number;
+  /** The OTel context to run the handler in. */
+  readonly context: Context;
+  readonly generatedTraceId: boolean;
+  readonly extensionStarted: boolean;
+  /** Whatever the lifecycle needs again at the end. */
+  readonly state?: unknown;
+}
+
+/** What a lifecycle sees of the root at the end. */
+export interface LifecycleRoot extends LifecycleStart {
+  readonly requestId: string;
+  readonly config: DatadogConfig;
+}
+
+/** How the invocation ended: the handler's result, or what it threw (the key's presence decides). */
+export type InvocationOutcome = { readonly result?: unknown } | { readonly error: unknown };
+
+export function isFailure(outcome: InvocationOutcome): outcome is { readonly error: unknown } {
+  return 'error' in outcome;
+}

@@ -1,0 +1,139 @@
+import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, splitTraceId, ZERO_HIGH_BITS } from '../ids';
+import type { DatadogTraceContext } from '../trace-context';
+import { formatDatadogTags, parseDatadogTags } from './datadog-tags';
+
+/**
+ * Datadog and W3C trace headers: extraction from any header map (case-insensitive names,
+ * as API Gateway v1 delivers them) and injection into a carrier.
+ *
+ * Extraction order follows the extension's default `DD_TRACE_PROPAGATION_STYLE`
+ * (`datadog,tracecontext`): Datadog headers first, then `traceparent`.
+ */
+export const HEADER = {
+  TRACE_ID: 'x-datadog-trace-id',
+  PARENT_ID: 'x-datadog-parent-id',
+  SAMPLING_PRIORITY: 'x-datadog-sampling-priority',
+  ORIGIN: 'x-datadog-origin',
+  TAGS: 'x-datadog-tags',
+  TRACEPARENT: 'traceparent',
+  TRACESTATE: 'tracestate',
+} as const;
+
+type HeaderBag = Readonly<Record<string, unknown>>;
+
+export function extractFromHeaders(headers: unknown): DatadogTraceContext | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const get = headerGetter(headers as HeaderBag);
+  return extractDatadog(get) ?? extractW3c(get);
+}
+
+/** Header lookup that tolerates any name casing and array values. */
+function headerGetter(headers: HeaderBag): (name: string) => string | undefined {
+  let lowered: Map<string, unknown> | undefined;
+  return (name) => {
+    let value = headers[name];
+    if (value === undefined) {
+      lowered ??= new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+      value = lowered.get(name);
+    }
+    if (Array.isArray(value)) value = value[0];
+    return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+  };
+}
+
+function extractDatadog(get: (name: string) => string | undefined): DatadogTraceContext | undefined {
+  const low = decimalIdToHex(get(HEADER.TRACE_ID));
+  if (!low) return undefined;
+  const { traceIdHigh, propagationTags } = parseDatadogTags(get(HEADER.TAGS));
+  return {
+    traceId: (traceIdHigh ?? ZERO_HIGH_BITS) + low,
+    parentId: decimalIdToHex(get(HEADER.PARENT_ID)),
+    samplingPriority: parsePriority(get(HEADER.SAMPLING_PRIORITY)),
+    origin: get(HEADER.ORIGIN) || undefined,
+    propagationTags,
+  };
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+function extractW3c(get: (name: string) => string | undefined): DatadogTraceContext | undefined {
+  const match = TRACEPARENT.exec(get(HEADER.TRACEPARENT)?.toLowerCase() ?? '');
+  if (!match || match[1] === 'ff') return undefined;
+  const [, , traceId, parentId, flags] = match as unknown as [string, string, string, string, string];
+  if (!isValidHexTraceId(traceId) || !isValidHexSpanId(parentId)) return undefined;
+  const sampledFlag = (parseInt(flags, 16) & 1) === 1;
+  const dd = parseTracestateDd(get(HEADER.TRACESTATE));
+  // The dd member's priority wins only when it agrees with the sampled flag (W3C spec for dd).
+  const priority = dd.priority !== undefined && dd.priority > 0 === sampledFlag ? dd.priority : sampledFlag ? 1 : 0;
+  return { traceId, parentId, samplingPriority: priority, origin: dd.origin, propagationTags: dd.propagationTags };
+}
+
+interface TracestateDd {
+  priority?: number;
+  origin?: string;
+  propagationTags: Record<string, string>;
+}
+
+function parseTracestateDd(tracestate: string | undefined): TracestateDd {
+  const result: TracestateDd = { propagationTags: {} };
+  const member = tracestate?.split(',').map((m) => m.trim()).find((m) => m.startsWith('dd='));
+  if (!member) return result;
+  for (const field of member.slice(3).split(';')) {
+    const colon = field.indexOf(':');
+    if (colon <= 0) continue;
+    const key = field.slice(0, colon);
+    const value = field.slice(colon + 1);
+    if (key === 's') result.priority = parsePriority(value);
+    else if (key === 'o') result.origin = value.replace(/~/g, '=');
+    else if (key.startsWith('t.') && key !== 't.tid') result.propagationTags[`_dd.p.${key.slice(2)}`] = value.replace(/~/g, '=');
+  }
+  return result;
+}
+
+function parsePriority(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^-?\d{1,3}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/** What to inject: the trace, the span the receiver should parent to, and the sampling decision. */
+export interface InjectContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly samplingPriority: number;
+  readonly origin?: string;
+  readonly propagationTags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The carrier Datadog consumers read (`_datadog` on SQS/SNS/EventBridge): Datadog headers
+ * and their W3C equivalents, encoding the same context.
+ */
+export function injectHeaders(ctx: InjectContext): Record<string, string> {
+  const { high, low } = splitTraceId(ctx.traceId);
+  const tags = ctx.propagationTags ?? {};
+  const carrier: Record<string, string> = {
+    [HEADER.TRACE_ID]: hexIdToDecimal(low),
+    [HEADER.PARENT_ID]: hexIdToDecimal(ctx.spanId),
+    [HEADER.SAMPLING_PRIORITY]: String(ctx.samplingPriority),
+  };
+  if (ctx.origin) carrier[HEADER.ORIGIN] = ctx.origin;
+  const ddTags = formatDatadogTags(high, tags);
+  if (ddTags) carrier[HEADER.TAGS] = ddTags;
+  carrier[HEADER.TRACEPARENT] = `00-${ctx.traceId}-${ctx.spanId}-${ctx.samplingPriority > 0 ? '01' : '00'}`;
+  carrier[HEADER.TRACESTATE] = formatTracestateDd(ctx, high, tags);
+  return carrier;
+}
+
+function formatTracestateDd(ctx: InjectContext, high: string, tags: Readonly<Record<string, string>>): string {
+  const fields = [`s:${ctx.samplingPriority}`, `p:${ctx.spanId}`];
+  if (ctx.origin) fields.push(`o:${sanitizeTracestate(ctx.origin)}`);
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.startsWith('_dd.p.')) fields.push(`t.${key.slice(6)}:${sanitizeTracestate(value)}`);
+  }
+  if (high !== ZERO_HIGH_BITS) fields.push(`t.tid:${high}`);
+  return `dd=${fields.join(';')}`;
+}
+
+function sanitizeTracestate(value: string): string {
+  return value.replace(/[,;~\s]/g, '_').replace(/=/g, '~');
+}

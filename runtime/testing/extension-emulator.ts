@@ -1,0 +1,312 @@
+import { decode } from '@msgpack/msgpack';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatadogConfigOptions } from '../config';
+import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../ids';
+import { extractEventContext } from '../propagation/event-context';
+import { extractFromHeaders } from '../propagation/headers';
+import type { DatadogTraceContext } from '../trace-context';
+
+/**
+ * A local stand-in for the Datadog Lambda Extension, for tests and local runs: the
+ * lifecycle API (start/end-invocation) and the v0.4 trace intake on real loopback ports.
+ *
+ * It answers start-invocation as the extension does (the upstream context it extracts from
+ * the event, in Datadog headers), builds the `aws.lambda` span from the end-invocation
+ * headers as the extension does at `platform.runtimeDone`, and decodes every trace payload.
+ *
+ * @example
+ * const extension = await ExtensionEmulator.start();
+ * const handler = wrapHandler(myHandler, extension.config());
+ * await handler(event, context);
+ * expect(extension.spans().map((s) => s.name)).toContain('aws.lambda');
+ * await extension.close();
+ */
+export type Route = 'start-invocation' | 'end-invocation' | 'traces';
+
+/** How a route misbehaves on demand. */
+export type FailureMode =
+  /** Answer 500. */
+  | 'status-500'
+  /** Never answer (until `close()`). */
+  | 'hang'
+  /** Answer 200 with malformed trace headers and body. */
+  | 'garbage'
+  /** Drop the connection. */
+  | 'reset';
+
+/** A span as decoded from the wire: ids, `start` and `duration` as BigInt. */
+export interface DecodedSpan {
+  readonly service: string;
+  readonly name: string;
+  readonly resource: string;
+  readonly type?: string;
+  readonly trace_id: bigint;
+  readonly span_id: bigint;
+  readonly parent_id: bigint;
+  readonly start: bigint;
+  readonly duration: bigint;
+  readonly error: number;
+  readonly meta: Record<string, string>;
+  readonly metrics: Record<string, number>;
+}
+
+export interface RecordedRequest {
+  readonly route: Route;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly receivedAt: bigint;
+}
+
+export interface StartRecord extends RecordedRequest {
+  readonly event: unknown;
+  /** What the emulator extracted and answered with. */
+  readonly extracted?: DatadogTraceContext;
+}
+
+export interface EndRecord extends RecordedRequest {
+  readonly result: unknown;
+}
+
+export interface TraceRequest extends RecordedRequest {
+  readonly traces: DecodedSpan[][];
+}
+
+export class ExtensionEmulator {
+  readonly starts: StartRecord[] = [];
+  readonly ends: EndRecord[] = [];
+  readonly traceRequests: TraceRequest[] = [];
+  /** The `aws.lambda` spans the emulator built, one per completed invocation. */
+  readonly lambdaSpans: DecodedSpan[] = [];
+
+  readonly #failures = new Map<Route, FailureMode>();
+  readonly #hanging = new Set<ServerResponse>();
+  readonly #pendingStarts = new Map<string, StartRecord>();
+  readonly #extensionDir: string;
+
+  private constructor(
+    private readonly lifecycle: Server,
+    private readonly intake: Server,
+    /** A file standing in for `/opt/extensions/datadog-agent`. */
+    readonly extensionPath: string,
+    extensionDir: string,
+    /** Service of the `aws.lambda` spans it builds. */
+    private readonly service: string,
+  ) {
+    this.#extensionDir = extensionDir;
+  }
+
+  /** Starts both servers on free loopback ports. */
+  static async start(options: { service?: string } = {}): Promise<ExtensionEmulator> {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-extension-'));
+    const extensionPath = join(dir, 'datadog-agent');
+    writeFileSync(extensionPath, '');
+    const lifecycle = createServer();
+    const intake = createServer();
+    const emulator = new ExtensionEmulator(lifecycle, intake, extensionPath, dir, options.service ?? 'aws.lambda');
+    lifecycle.on('request', (req, res) => void emulator.onLifecycle(req, res));
+    intake.on('request', (req, res) => void emulator.onIntake(req, res));
+    await Promise.all([listen(lifecycle), listen(intake)]);
+    return emulator;
+  }
+
+  get lifecycleUrl(): string {
+    return `http://127.0.0.1:${(this.lifecycle.address() as AddressInfo).port}`;
+  }
+
+  get traceUrl(): string {
+    return `http://127.0.0.1:${(this.intake.address() as AddressInfo).port}`;
+  }
+
+  /** Configuration that points the runtime at this emulator (and makes the extension look installed). */
+  config(): DatadogConfigOptions {
+    return { extensionUrl: this.lifecycleUrl, traceAgentUrl: this.traceUrl, extensionPath: this.extensionPath, traceExporter: 'agent' };
+  }
+
+  /** Makes a route misbehave until `fail(route, undefined)` or `reset()`. */
+  fail(route: Route, mode: FailureMode | undefined): void {
+    if (mode) this.#failures.set(route, mode);
+    else this.#failures.delete(route);
+  }
+
+  /** Every span received on the trace intake, in arrival order. */
+  receivedSpans(): DecodedSpan[] {
+    return this.traceRequests.flatMap((request) => request.traces.flat());
+  }
+
+  /** Received spans plus the `aws.lambda` spans built from the lifecycle calls: the whole trace as Datadog would show it. */
+  spans(): DecodedSpan[] {
+    return [...this.lambdaSpans, ...this.receivedSpans()];
+  }
+
+  /** Forgets what was recorded and every failure mode. */
+  reset(): void {
+    this.starts.length = 0;
+    this.ends.length = 0;
+    this.traceRequests.length = 0;
+    this.lambdaSpans.length = 0;
+    this.#failures.clear();
+    this.#pendingStarts.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.#hanging) res.destroy();
+    this.#hanging.clear();
+    await Promise.all([closeServer(this.lifecycle), closeServer(this.intake)]);
+    rmSync(this.#extensionDir, { recursive: true, force: true });
+  }
+
+  private async onLifecycle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const route: Route | undefined =
+      req.url === '/lambda/start-invocation' ? 'start-invocation' : req.url === '/lambda/end-invocation' ? 'end-invocation' : undefined;
+    if (!route || req.method !== 'POST') {
+      res.writeHead(404).end();
+      return;
+    }
+    const recorded: RecordedRequest = { route, headers: req.headers, body, receivedAt: process.hrtime.bigint() };
+    if (this.misbehave(route, res)) return;
+    if (route === 'start-invocation') this.onStart(recorded, res);
+    else this.onEnd(recorded, res);
+  }
+
+  private onStart(recorded: RecordedRequest, res: ServerResponse): void {
+    const event = parseJson(recorded.body);
+    const extracted = extractEventContext(event) ?? extractFromHeaders(recorded.headers);
+    const start: StartRecord = { ...recorded, event, extracted };
+    this.starts.push(start);
+    this.#pendingStarts.set(String(recorded.headers['lambda-runtime-aws-request-id'] ?? ''), start);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (extracted) {
+      const { high, low } = splitTraceId(extracted.traceId);
+      headers['x-datadog-trace-id'] = hexIdToDecimal(low);
+      if (extracted.samplingPriority !== undefined) headers['x-datadog-sampling-priority'] = String(extracted.samplingPriority);
+      if (high !== ZERO_HIGH_BITS) headers['x-datadog-tags'] = `_dd.p.tid=${high}`;
+    }
+    res.writeHead(200, headers).end('{}');
+  }
+
+  private onEnd(recorded: RecordedRequest, res: ServerResponse): void {
+    const result = parseJson(recorded.body);
+    this.ends.push({ ...recorded, result });
+    const requestId = String(recorded.headers['lambda-runtime-aws-request-id'] ?? '');
+    const start = this.#pendingStarts.get(requestId);
+    this.#pendingStarts.delete(requestId);
+    const span = this.buildLambdaSpan(start, recorded, result);
+    if (span) this.lambdaSpans.push(span);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  }
+
+  /** The extension's `aws.lambda`: span id from `x-datadog-span-id`, trace from the start reply or the end headers. */
+  private buildLambdaSpan(start: StartRecord | undefined, end: RecordedRequest, result: unknown): DecodedSpan | undefined {
+    const header = (name: string) => single(end.headers[name]);
+    const spanIdHex = decimalIdToHex(header('x-datadog-span-id'));
+    const traceLowHex = start?.extracted ? splitTraceId(start.extracted.traceId).low : decimalIdToHex(header('x-datadog-trace-id'));
+    if (!spanIdHex || !traceLowHex) return undefined;
+    const meta: Record<string, string> = { 'span.kind': 'server', request_id: header('lambda-runtime-aws-request-id') ?? '' };
+    const tid = start?.extracted ? splitTraceId(start.extracted.traceId).high : /_dd\.p\.tid=([0-9a-f]{16})/.exec(header('x-datadog-tags') ?? '')?.[1];
+    if (tid && tid !== ZERO_HIGH_BITS) meta['_dd.p.tid'] = tid;
+    let error = header('x-datadog-invocation-error') === 'true' ? 1 : 0;
+    for (const [name, key] of [['msg', 'error.msg'], ['type', 'error.type'], ['stack', 'error.stack']] as const) {
+      const value = header(`x-datadog-invocation-error-${name}`);
+      if (value !== undefined) {
+        meta[key] = Buffer.from(value, 'base64').toString('utf8');
+        error = 1;
+      }
+    }
+    const statusCode = (result as { statusCode?: unknown } | undefined)?.statusCode;
+    if (typeof statusCode === 'number') {
+      meta['http.status_code'] = String(statusCode);
+      if (statusCode >= 500 && statusCode <= 599) error = 1;
+    }
+    const startNs = BigInt(Date.now()) * 1_000_000n - (end.receivedAt - (start?.receivedAt ?? end.receivedAt));
+    const priority = Number(header('x-datadog-sampling-priority') ?? start?.extracted?.samplingPriority ?? 1);
+    return {
+      service: this.service,
+      name: 'aws.lambda',
+      resource: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'function',
+      type: 'serverless',
+      trace_id: BigInt(`0x${traceLowHex}`),
+      span_id: BigInt(`0x${spanIdHex}`),
+      parent_id: start?.extracted?.parentId ? BigInt(`0x${start.extracted.parentId}`) : 0n,
+      start: startNs,
+      duration: end.receivedAt - (start?.receivedAt ?? end.receivedAt),
+      error,
+      meta,
+      metrics: { _sampling_priority_v1: priority },
+    };
+  }
+
+  private async onIntake(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (req.url !== '/v0.4/traces' || (req.method !== 'PUT' && req.method !== 'POST')) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (this.misbehave('traces', res)) return;
+    let traces: DecodedSpan[][];
+    try {
+      traces = decode(body, { useBigInt64: true }) as DecodedSpan[][];
+      if (!Array.isArray(traces)) throw new Error('payload is not an array of traces');
+    } catch (error) {
+      res.writeHead(500).end(`Error deserializing trace from request body: ${(error as Error).message}`);
+      return;
+    }
+    this.traceRequests.push({ route: 'traces', headers: req.headers, body, receivedAt: process.hrtime.bigint(), traces: traces.map((t) => t.map(normalizeSpan)) });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"rate_by_service":{}}');
+  }
+
+  private misbehave(route: Route, res: ServerResponse): boolean {
+    const mode = this.#failures.get(route);
+    if (!mode) return false;
+    if (mode === 'status-500') res.writeHead(500).end('emulated failure');
+    else if (mode === 'hang') this.#hanging.add(res);
+    else if (mode === 'reset') res.socket?.destroy();
+    else res.writeHead(200, { 'x-datadog-trace-id': 'not-a-number', 'x-datadog-sampling-priority': 'high', 'x-datadog-tags': '_dd.p.tid=zz' }).end('<html>');
+    return true;
+  }
+}
+
+/** Decoded integers that fit in a JS number come back as numbers; ids and times are always BigInt. */
+function normalizeSpan(span: DecodedSpan): DecodedSpan {
+  const big = (value: unknown) => (typeof value === 'bigint' ? value : BigInt(value as number));
+  return { ...span, trace_id: big(span.trace_id), span_id: big(span.span_id), parent_id: big(span.parent_id ?? 0), start: big(span.start), duration: big(span.duration) };
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,14 @@
+/**
+ * `datadog-lambda-ts/testing`: a local Datadog extension for your own tests and local runs.
+ */
+export {
+  ExtensionEmulator,
+  type DecodedSpan,
+  type EndRecord,
+  type FailureMode,
+  type RecordedRequest,
+  type Route,
+  type StartRecord,
+  type TraceRequest,
+} from './extension-emulator';
+export { renderTraceTree, summarizeTrace, type TraceSummary, type TraceTreeOptions } from './trace-tree';

@@ -1,0 +1,125 @@
+import { context, ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
+import { isExtensionInstalled } from './extension-presence';
+import { DatadogSpanExporter } from './export/span-exporter';
+import { FlushSpanProcessor } from './export/flush-span-processor';
+import { getGlobalSlot, setGlobalSlot } from './global-state';
+import { log } from './log';
+
+/** Any tracer provider that can flush: the SDK's providers all qualify. */
+export interface FlushableTracerProvider extends TracerProvider {
+  forceFlush(): Promise<void>;
+}
+
+interface RegisteredProvider {
+  readonly provider: FlushableTracerProvider;
+  /** What to await at the end of each invocation. */
+  readonly flush: () => Promise<void>;
+}
+
+const PROVIDER_SLOT = 'tracer-provider';
+
+/**
+ * Registers the provider whose spans are flushed at the end of every invocation. The last
+ * call wins. Use it when you build your own provider; `createTracerProvider()` calls it for you.
+ *
+ * @example
+ * const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new DatadogSpanExporter({ service: 'orders' }))] });
+ * setTracerProvider(provider);
+ */
+export function setTracerProvider(provider: FlushableTracerProvider): void {
+  if (!provider || typeof provider.forceFlush !== 'function') {
+    throw new TypeError('setTracerProvider: expected a tracer provider with a forceFlush() method', {
+      cause: { package: 'datadog-lambda-ts' },
+    });
+  }
+  register({ provider, flush: () => provider.forceFlush() });
+}
+
+function register(registered: RegisteredProvider): void {
+  if (getGlobalSlot<RegisteredProvider>(PROVIDER_SLOT)) log.debug('replacing the registered tracer provider');
+  setGlobalSlot(PROVIDER_SLOT, registered);
+}
+
+/** The registered provider, if any. */
+export function getTracerProvider(): FlushableTracerProvider | undefined {
+  return getGlobalSlot<RegisteredProvider>(PROVIDER_SLOT)?.provider;
+}
+
+export interface CreateTracerProviderOptions {
+  /** Configuration overrides. @default - resolved from the environment */
+  readonly config?: DatadogConfigOptions;
+  /** The exporter. @default - a `DatadogSpanExporter` chosen by `config.traceExporter` */
+  readonly exporter?: SpanExporter;
+  /**
+   * Also register as the global OTel provider and install the async context manager, so
+   * `trace.getTracer()` works in user code and spans find their parent across `await`.
+   * @default true
+   */
+  readonly registerGlobal?: boolean;
+}
+
+/**
+ * Builds the default provider: sdk-trace-base's `BasicTracerProvider`, a processor that
+ * buffers finished spans and exports them in one request per flush, and our exporter.
+ *
+ * @example
+ * import { createTracerProvider, wrapHandler } from 'datadog-lambda-ts/runtime';
+ * createTracerProvider({ config: { service: 'orders' } });
+ * export const handler = wrapHandler(async (event) => ({ statusCode: 200 }));
+ */
+export function createTracerProvider(options: CreateTracerProviderOptions = {}): BasicTracerProvider {
+  const config = resolveConfig(options.config);
+  const processor = new FlushSpanProcessor(options.exporter ?? createDefaultExporter(config));
+  const provider = new BasicTracerProvider({
+    // An empty resource: the default one adds process and SDK attributes to every span for no benefit.
+    resource: resourceFromAttributes({}),
+    spanProcessors: [processor],
+  });
+  if (options.registerGlobal ?? true) registerGlobally(provider);
+  register({ provider, flush: () => processor.forceFlush() });
+  return provider;
+}
+
+function createDefaultExporter(config: DatadogConfig): DatadogSpanExporter {
+  return new DatadogSpanExporter({
+    mode: exporterMode(config),
+    url: config.traceAgentUrl,
+    service: config.service,
+    env: config.env,
+    version: config.version,
+    tags: config.tags,
+    timeoutMs: config.flushTimeoutMs,
+  });
+}
+
+function exporterMode(config: DatadogConfig): 'agent' | 'log' | 'none' {
+  if (config.traceExporter !== 'auto') return config.traceExporter;
+  return isExtensionInstalled(config.extensionPath) ? 'agent' : 'none';
+}
+
+function registerGlobally(provider: BasicTracerProvider): void {
+  // Both calls are no-ops (returning false) when the application registered its own first.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(provider);
+}
+
+/**
+ * The provider to flush for this invocation: the registered one; else a global provider the
+ * application registered through the OTel API; else a new default provider.
+ */
+export function ensureTracerProvider(config: DatadogConfig): () => Promise<void> {
+  const registered = getGlobalSlot<RegisteredProvider>(PROVIDER_SLOT);
+  if (registered) return registered.flush;
+  const global = trace.getTracerProvider();
+  const delegate = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  if (typeof (delegate as Partial<FlushableTracerProvider>).forceFlush === 'function') {
+    setTracerProvider(delegate as FlushableTracerProvider);
+  } else {
+    createTracerProvider({ config });
+  }
+  return getGlobalSlot<RegisteredProvider>(PROVIDER_SLOT)!.flush;
+}

@@ -1,0 +1,109 @@
+import { DEFAULTS, ENV, resolveConfig } from '../../runtime/config';
+
+describe('resolveConfig', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  const warnings = () => warn.mock.calls.map(([line]) => JSON.parse(line as string) as { level: string; message: string });
+
+  it('uses the defaults when the environment is empty', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({
+      traceEnabled: true,
+      service: 'aws.lambda',
+      enhancedMetrics: true,
+      captureLambdaPayload: false,
+      universalInstrumentation: true,
+      traceAgentUrl: DEFAULTS.traceAgentUrl,
+      extensionUrl: DEFAULTS.extensionUrl,
+      extensionPath: '/opt/extensions/datadog-agent',
+      extensionTimeoutMs: 50,
+      flushTimeoutMs: 1000,
+      traceExporter: 'auto',
+      logLevel: 'warn',
+      tags: {},
+    });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('reads every documented variable', () => {
+    const config = resolveConfig(
+      {},
+      {
+        [ENV.TRACE_ENABLED]: 'false',
+        [ENV.SERVICE]: 'orders',
+        [ENV.ENV]: 'prod',
+        [ENV.VERSION]: '1.2.3',
+        [ENV.TAGS]: 'team:payments,cost-center:42 tier:gold',
+        [ENV.LOG_LEVEL]: 'DEBUG',
+        [ENV.ENHANCED_METRICS]: 'false',
+        [ENV.CAPTURE_LAMBDA_PAYLOAD]: 'true',
+        [ENV.UNIVERSAL_INSTRUMENTATION]: 'false',
+        [ENV.TRACE_AGENT_URL]: 'http://127.0.0.1:9126/',
+        [ENV.EXTENSION_URL]: 'http://127.0.0.1:9124',
+        [ENV.EXTENSION_TIMEOUT_MS]: '75',
+        [ENV.FLUSH_TIMEOUT_MS]: '300',
+        [ENV.TRACE_EXPORTER]: 'log',
+        [ENV.DOGSTATSD_PORT]: '9125',
+      },
+    );
+    expect(config).toMatchObject({
+      traceEnabled: false,
+      service: 'orders',
+      env: 'prod',
+      version: '1.2.3',
+      tags: { team: 'payments', 'cost-center': '42', tier: 'gold' },
+      logLevel: 'debug',
+      enhancedMetrics: false,
+      captureLambdaPayload: true,
+      universalInstrumentation: false,
+      traceAgentUrl: 'http://127.0.0.1:9126',
+      extensionUrl: 'http://127.0.0.1:9124',
+      extensionTimeoutMs: 75,
+      flushTimeoutMs: 300,
+      traceExporter: 'log',
+      dogstatsdPort: 9125,
+    });
+  });
+
+  it('lets explicit options win over the environment', () => {
+    const config = resolveConfig({ service: 'explicit', extensionTimeoutMs: 10, tags: { team: 'core' } }, { [ENV.SERVICE]: 'from-env', [ENV.TAGS]: 'team:env,region:eu' });
+    expect(config.service).toBe('explicit');
+    expect(config.extensionTimeoutMs).toBe(10);
+    expect(config.tags).toEqual({ team: 'core', region: 'eu' });
+  });
+
+  it('falls back to the function name, lower-cased, for the service', () => {
+    expect(resolveConfig({}, { AWS_LAMBDA_FUNCTION_NAME: 'Orders-Prod' }).service).toBe('orders-prod');
+  });
+
+  it.each([
+    [ENV.TRACE_ENABLED, 'yes please', 'true'],
+    [ENV.EXTENSION_TIMEOUT_MS, '-5', '50'],
+    [ENV.EXTENSION_TIMEOUT_MS, '12.5', '50'],
+    [ENV.DOGSTATSD_PORT, '70000', '8125'],
+    [ENV.TRACE_AGENT_URL, 'not a url', 'http://127.0.0.1:8126'],
+    [ENV.TRACE_AGENT_URL, 'https://intake.example.com', 'http://127.0.0.1:8126'],
+    [ENV.TRACE_EXPORTER, 'kafka', 'auto'],
+    [ENV.LOG_LEVEL, 'loud', 'warn'],
+  ])('warns naming %s when it is %p and uses %s instead', (name, raw, used) => {
+    resolveConfig({}, { [name]: raw });
+    expect(warnings()).toEqual([{ level: 'warn', source: 'datadog-lambda-ts', message: expect.stringContaining(`${name}='${raw}'`) }]);
+    expect(warnings()[0]!.message).toContain(`using ${used}`);
+  });
+
+  it('warns about a DD_TAGS entry without a value and keeps the others', () => {
+    const config = resolveConfig({}, { [ENV.TAGS]: 'team:core,orphan' });
+    expect(config.tags).toEqual({ team: 'core' });
+    expect(warnings()[0]!.message).toContain("DD_TAGS entry 'orphan'");
+  });
+
+  it('returns a frozen object', () => {
+    const config = resolveConfig({}, {});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.tags)).toBe(true);
+  });
+});
