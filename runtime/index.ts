@@ -1,7 +1,7 @@
 /**
  * `datadog-lambda-ts/runtime`: the code that runs inside Lambda. Never imports the CDK.
  */
-export { wrapHandler, type WrapHandlerOptions } from './wrap-handler';
+export { wrapHandler, type TracedHandler, type WrapHandlerOptions } from './wrap-handler';
 export { createRootSpan, endRootSpan, currentRootSpan, type RootSpan, type InvocationOutcome } from './invocation';
 export {
   createTracerProvider,

@@ -16,6 +16,15 @@ export const STREAMING_HANDLER = Symbol.for('aws.lambda.runtime.handler.streamin
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = (...args: any[]) => unknown;
 
+type EventOf<H extends AnyHandler> = Parameters<H> extends [infer E, ...unknown[]] ? E : unknown;
+
+/**
+ * What `wrapHandler` returns: the same event type, whatever else Lambda passes (context,
+ * response stream, callback), and always a promise of the handler's result.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TracedHandler<H extends AnyHandler> = (event: EventOf<H>, ...rest: any[]) => Promise<Awaited<ReturnType<H>>>;
+
 /**
  * Wraps a Lambda handler so each invocation is traced through the Datadog extension:
  * start-invocation, the handler under the extension's `aws.lambda` span, then
@@ -35,13 +44,13 @@ type AnyHandler = (...args: any[]) => unknown;
  *   });
  * });
  */
-export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandlerOptions = {}): H {
+export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandlerOptions = {}): TracedHandler<H> {
   if (typeof handler !== 'function') {
     throw new TypeError(`wrapHandler: expected the handler function, got ${handler === null ? 'null' : typeof handler}`, {
       cause: { package: 'datadog-lambda-ts' },
     });
   }
-  if ((handler as unknown as Record<symbol, unknown>)[WRAPPED]) return handler;
+  if ((handler as unknown as Record<symbol, unknown>)[WRAPPED]) return handler as unknown as TracedHandler<H>;
 
   let config: DatadogConfig | undefined;
   const getConfig = () => (config ??= resolveConfig(options));
@@ -72,7 +81,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
       };
 
   copyHandlerProperties(handler, wrapped);
-  return wrapped as unknown as H;
+  return wrapped as unknown as TracedHandler<H>;
 }
 
 /** Calls the user's handler; a callback-style handler (three parameters, no promise) is awaited through its callback. */

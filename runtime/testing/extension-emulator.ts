@@ -81,6 +81,8 @@ export class ExtensionEmulator {
   readonly traceRequests: TraceRequest[] = [];
   /** The `aws.lambda` spans the emulator built, one per completed invocation. */
   readonly lambdaSpans: DecodedSpan[] = [];
+  /** Every request that reached a known route, in order, including those answered with a failure. */
+  readonly received: Route[] = [];
 
   readonly #failures = new Map<Route, FailureMode>();
   readonly #hanging = new Set<ServerResponse>();
@@ -148,6 +150,7 @@ export class ExtensionEmulator {
     this.ends.length = 0;
     this.traceRequests.length = 0;
     this.lambdaSpans.length = 0;
+    this.received.length = 0;
     this.#failures.clear();
     this.#pendingStarts.clear();
   }
@@ -168,6 +171,7 @@ export class ExtensionEmulator {
       return;
     }
     const recorded: RecordedRequest = { route, headers: req.headers, body, receivedAt: process.hrtime.bigint() };
+    this.received.push(route);
     if (this.misbehave(route, res)) return;
     if (route === 'start-invocation') this.onStart(recorded, res);
     else this.onEnd(recorded, res);
@@ -246,6 +250,7 @@ export class ExtensionEmulator {
       res.writeHead(404).end();
       return;
     }
+    this.received.push('traces');
     if (this.misbehave('traces', res)) return;
     let traces: DecodedSpan[][];
     try {

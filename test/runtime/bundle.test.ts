@@ -1,0 +1,62 @@
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pkg from '../../package.json';
+import { LIBRARY_VERSION } from '../../runtime/version';
+
+const root = resolve(__dirname, '../..');
+
+/** Bundles a wrapped handler the way a Lambda deployment would and returns the output path. */
+async function bundleWrappedHandler(dir: string): Promise<string> {
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(entry, `import { wrapHandler } from ${JSON.stringify(join(root, 'runtime/index.ts'))};\nexport const handler = wrapHandler(async () => ({ statusCode: 200 }));\n`);
+  const outfile = join(dir, 'index.js');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    mainFields: ['module', 'main'],
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+describe('the runtime bundle', () => {
+  let dir: string;
+  let outfile: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dd-bundle-'));
+    outfile = await bundleWrappedHandler(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('never contains the CDK', () => {
+    const code = readFileSync(outfile, 'utf8');
+    expect(code).not.toMatch(/aws-cdk-lib|from"constructs"|require\("constructs"\)/);
+  });
+
+  it('stays under 100 KB minified', () => {
+    expect(readFileSync(outfile).length).toBeLessThan(100 * 1024);
+  });
+
+  it('loads and runs in a fresh Node process with no extension installed', () => {
+    const output = execFileSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(outfile)}).handler({}, { awsRequestId: 'r1' }).then((r) => console.log(JSON.stringify(r)))`],
+      { env: { PATH: process.env.PATH, DD_LAMBDA_EXTENSION_PATH: '/nonexistent' }, encoding: 'utf8' },
+    );
+    expect(JSON.parse(output)).toEqual({ statusCode: 200 });
+  });
+});
+
+describe('LIBRARY_VERSION', () => {
+  it('matches package.json', () => {
+    expect(LIBRARY_VERSION).toBe(pkg.version);
+  });
+});

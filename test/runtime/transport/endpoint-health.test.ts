@@ -1,0 +1,40 @@
+import { EndpointHealth } from '../../../runtime/transport/endpoint-health';
+
+describe('EndpointHealth', () => {
+  let now = 0;
+  const health = () => new EndpointHealth(() => now);
+  beforeEach(() => {
+    now = 1_000_000;
+  });
+
+  it('is available and uses the cold floor until a request succeeds', () => {
+    const h = health();
+    expect(h.isAvailable()).toBe(true);
+    expect(h.timeoutFor(50)).toBe(500);
+    h.succeeded();
+    expect(h.timeoutFor(50)).toBe(50);
+    expect(h.timeoutFor(800)).toBe(800);
+  });
+
+  it('backs off exponentially from 1 s to at most 60 s, and resets on success', () => {
+    const h = health();
+    const windows: number[] = [];
+    for (let i = 0; i < 9; i += 1) {
+      h.failed();
+      let wait = 0;
+      while (!h.isAvailable()) {
+        now += 100;
+        wait += 100;
+      }
+      windows.push(wait);
+    }
+    expect(windows).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    h.succeeded();
+    expect(h.consecutiveFailures).toBe(0);
+    h.failed();
+    now += 999;
+    expect(h.isAvailable()).toBe(false);
+    now += 1;
+    expect(h.isAvailable()).toBe(true);
+  });
+});
