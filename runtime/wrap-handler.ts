@@ -3,6 +3,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
 import { createRootSpan, endRootSpan } from './invocation';
 import { log } from './log';
+import { schedulePrewarm } from './prewarm';
 
 /** Options of `wrapHandler`: configuration overrides; unset fields come from the environment. */
 export type WrapHandlerOptions = DatadogConfigOptions;
@@ -55,6 +56,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   let config: DatadogConfig | undefined;
   const getConfig = () => (config ??= resolveConfig(options));
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === 'response';
+  schedulePrewarm(getConfig);
 
   async function traced(thisArg: unknown, args: unknown[], event: unknown, lambdaContext: Partial<LambdaContext> | undefined): Promise<unknown> {
     const resolved = getConfig();

@@ -25,7 +25,7 @@ import type { DatadogTraceContext } from '../trace-context';
  * expect(extension.spans().map((s) => s.name)).toContain('aws.lambda');
  * await extension.close();
  */
-export type Route = 'start-invocation' | 'end-invocation' | 'traces';
+export type Route = 'start-invocation' | 'end-invocation' | 'traces' | 'info';
 
 /** How a route misbehaves on demand. */
 export type FailureMode =
@@ -246,6 +246,11 @@ export class ExtensionEmulator {
 
   private async onIntake(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (req.url === '/info') {
+      this.received.push('info');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"endpoints":["/v0.4/traces"],"client_drop_p0s":false}');
+      return;
+    }
     if (req.url !== '/v0.4/traces' || (req.method !== 'PUT' && req.method !== 'POST')) {
       res.writeHead(404).end();
       return;

@@ -14,7 +14,7 @@ export interface LoopbackResponse {
 
 export interface LoopbackRequest {
   readonly url: string;
-  readonly method?: 'POST' | 'PUT';
+  readonly method?: 'GET' | 'POST' | 'PUT';
   readonly headers: Record<string, string>;
   readonly body: string | Uint8Array;
   readonly timeoutMs: number;
