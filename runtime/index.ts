@@ -15,4 +15,5 @@ export { resolveConfig, ENV, DEFAULTS, type DatadogConfig, type DatadogConfigOpt
 export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
 export type { DatadogTraceContext } from './trace-context';
+export { sendDistributionMetric, incrementMetric, gauge, type MetricTags } from './metrics/custom-metrics';
 export { LIBRARY_VERSION } from './version';

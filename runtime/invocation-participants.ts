@@ -1,6 +1,7 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { InvocationOutcome } from './lifecycle';
 import type { RootSpan } from './invocation';
+import { metricsParticipant } from './metrics/metrics-participant';
 
 /**
  * Modules that take part in every traced invocation besides the span lifecycle
@@ -15,4 +16,4 @@ export interface InvocationParticipant {
   onEnd?(root: RootSpan, outcome: InvocationOutcome): Promise<void> | void;
 }
 
-export const participants: readonly InvocationParticipant[] = [];
+export const participants: readonly InvocationParticipant[] = [metricsParticipant];

@@ -3,6 +3,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
 import { createRootSpan, endRootSpan } from './invocation';
 import { log } from './log';
+import { watchFirstByte } from './metrics/time-to-first-byte';
 import { schedulePrewarm } from './prewarm';
 
 /** Options of `wrapHandler`: configuration overrides; unset fields come from the environment. */
@@ -75,6 +76,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
 
   const wrapped = streaming
     ? function (this: unknown, event: unknown, responseStream: unknown, lambdaContext: LambdaContext) {
+        watchFirstByte(responseStream, lambdaContext, getConfig());
         return traced(this, [event, responseStream, lambdaContext], event, lambdaContext);
       }
     : function (this: unknown, event: unknown, lambdaContext: LambdaContext) {
