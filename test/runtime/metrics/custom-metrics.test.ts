@@ -151,7 +151,7 @@ describe('custom metrics', () => {
       const before = Math.floor(Date.now() / 1000);
       await handler({}, lambdaContext());
       const written = write.mock.calls.map(([chunk]) => String(chunk)).join('');
-      const lines = written.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = written.trimEnd().split('\n').map((line) => JSON.parse(line) as { e: number });
       expect(lines).toEqual([
         { e: expect.any(Number), m: 'orders.created', t: [...GLOBAL_TAGS, 'channel:web'], v: 2 },
         { e: expect.any(Number), m: 'orders.basket.value', t: GLOBAL_TAGS, v: 12.5 },
