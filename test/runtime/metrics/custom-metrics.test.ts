@@ -2,28 +2,16 @@ import { resolveConfig } from '../../../runtime/config';
 import { setGlobalSlot } from '../../../runtime/global-state';
 import { log } from '../../../runtime/log';
 import { gauge, incrementMetric, sendDistributionMetric } from '../../../runtime/metrics/custom-metrics';
-import { closeMetricsSocket } from '../../../runtime/metrics/dogstatsd-socket';
 import { drainPoints } from '../../../runtime/metrics/metrics-buffer';
 import { MAX_DATAGRAM_BYTES } from '../../../runtime/metrics/wire-format';
 import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
 import { lambdaContext } from '../../helpers/lambda-context';
-import { UdpListener } from './udp-listener';
+import { useUdpListener } from './udp-listener';
 
 const GLOBAL_TAGS = ['team:payments', 'service:orders', 'env:prod', 'version:1.2.3'];
 
 describe('custom metrics', () => {
-  let listener: UdpListener;
-  beforeAll(async () => {
-    listener = await UdpListener.start();
-  });
-  afterAll(async () => {
-    closeMetricsSocket();
-    await listener.close();
-  });
-  beforeEach(() => {
-    listener.reset();
-    drainPoints();
-  });
+  const listener = useUdpListener();
   afterEach(() => jest.restoreAllMocks());
 
   /** No extension installed, metrics explicitly to our listener. */
@@ -31,7 +19,7 @@ describe('custom metrics', () => {
     return {
       extensionPath: '/nonexistent/datadog-agent',
       metricsExporter: 'dogstatsd',
-      dogstatsdPort: listener.port,
+      dogstatsdPort: listener().port,
       service: 'orders',
       env: 'prod',
       version: '1.2.3',
@@ -55,9 +43,9 @@ describe('custom metrics', () => {
     await handler({}, lambdaContext());
     const after = Math.floor(Date.now() / 1000);
     // THEN four lines arrive in one datagram, typed and tagged
-    await listener.waitForLines(4);
-    expect(listener.datagrams).toHaveLength(1);
-    const lines = listener.parsed();
+    await listener().waitForLines(4);
+    expect(listener().datagrams).toHaveLength(1);
+    const lines = listener().parsed();
     expect(lines.map(({ name, value, type, tags }) => ({ name, value, type, tags }))).toEqual([
       { name: 'orders.basket.value', value: 12.5, type: 'd', tags: [...GLOBAL_TAGS, 'currency:eur'] },
       { name: 'orders.created', value: 1, type: 'c', tags: GLOBAL_TAGS },
@@ -76,25 +64,25 @@ describe('custom metrics', () => {
       sendDistributionMetric('orders.latency', 2, [], 1764072000.5);
     }, options());
     await handler({}, lambdaContext());
-    expect((await listener.waitForLines(2)).map((line) => line.split('|').pop())).toEqual(['T1764072000', 'T1764072000']);
+    expect((await listener().waitForLines(2)).map((line) => line.split('|').pop())).toEqual(['T1764072000', 'T1764072000']);
   });
 
   it('sanitizes tags so they cannot break the line', async () => {
     const handler = wrapHandler(async () => incrementMetric('orders.created', 1, ['customer:acme|corp,#1', 'note:a b']), options());
     await handler({}, lambdaContext());
-    expect((await listener.waitForLines(1))[0]).toMatch(/\|#team:payments,service:orders,env:prod,version:1\.2\.3,customer:acme_corp__1,note:a_b\|T\d+$/);
+    expect((await listener().waitForLines(1))[0]).toMatch(/\|#team:payments,service:orders,env:prod,version:1\.2\.3,customer:acme_corp__1,note:a_b\|T\d+$/);
   });
 
   it('buffers metrics recorded outside an invocation and sends them with the next invocation', async () => {
     // GIVEN a metric recorded at init, with the environment's config
     setGlobalSlot('config', resolveConfig({ service: 'at-init' }, {}));
     incrementMetric('orders.init.loaded');
-    expect(await listener.settle()).toEqual([]);
+    expect(await listener().settle()).toEqual([]);
     // WHEN the next invocation ends
     const handler = wrapHandler(async () => incrementMetric('orders.created'), options());
     await handler({}, lambdaContext());
     // THEN both are sent, each with the global tags of the config it was recorded under
-    const lines = (await listener.waitForLines(2)).map((line) => line.replace(/\|T\d+$/, ''));
+    const lines = (await listener().waitForLines(2)).map((line) => line.replace(/\|T\d+$/, ''));
     expect(lines).toEqual(['orders.init.loaded:1|c|#service:at-init', `orders.created:1|c|#${GLOBAL_TAGS.join(',')}`]);
   });
 
@@ -103,11 +91,11 @@ describe('custom metrics', () => {
       for (let i = 0; i < 500; i += 1) sendDistributionMetric('orders.item.price', i, [`sku:sku-${i}`]);
     }, options());
     await handler({}, lambdaContext());
-    const lines = await listener.waitForLines(500);
+    const lines = await listener().waitForLines(500);
     expect(lines).toHaveLength(500);
     const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
-    expect(listener.datagrams.length).toBe(Math.ceil(bytes / MAX_DATAGRAM_BYTES));
-    for (const datagram of listener.datagrams) expect(datagram.length).toBeLessThanOrEqual(MAX_DATAGRAM_BYTES);
+    expect(listener().datagrams.length).toBe(Math.ceil(bytes / MAX_DATAGRAM_BYTES));
+    for (const datagram of listener().datagrams) expect(datagram.length).toBeLessThanOrEqual(MAX_DATAGRAM_BYTES);
   });
 
   it('drops invalid names, non-finite values and bad timestamps with one debug log each, never throwing', async () => {
@@ -130,14 +118,14 @@ describe('custom metrics', () => {
       incrementMetric('orders.ok');
     }, options());
     await handler({}, lambdaContext());
-    expect((await listener.settle()).map((line) => line.split(':')[0])).toEqual(['orders.ok']);
+    expect((await listener().settle()).map((line) => line.split(':')[0])).toEqual(['orders.ok']);
   });
 
   it('keeps a metric whose tags are partly bad, without them, and logs once', async () => {
     const debug = jest.spyOn(log, 'debug');
     const handler = wrapHandler(async () => incrementMetric('orders.created', 1, ['ok:1', `long:${'x'.repeat(300)}`, ':nokey', {} as unknown as string]), options());
     await handler({}, lambdaContext());
-    expect((await listener.waitForLines(1))[0]).toMatch(/,ok:1\|T\d+$/);
+    expect((await listener().waitForLines(1))[0]).toMatch(/,ok:1\|T\d+$/);
     expect(debug.mock.calls.filter(([message]) => message.includes('dropped 3 tag'))).toHaveLength(1);
   });
 
@@ -157,7 +145,7 @@ describe('custom metrics', () => {
         { e: expect.any(Number), m: 'orders.basket.value', t: GLOBAL_TAGS, v: 12.5 },
       ]);
       expect(lines[0].e).toBeGreaterThanOrEqual(before);
-      expect(await listener.settle()).toEqual([]);
+      expect(await listener().settle()).toEqual([]);
     });
 
     it('drops metrics when the exporter is none', async () => {
@@ -165,7 +153,7 @@ describe('custom metrics', () => {
       const handler = wrapHandler(async () => incrementMetric('orders.created'), options({ metricsExporter: 'none' }));
       await handler({}, lambdaContext());
       expect(write).not.toHaveBeenCalled();
-      expect(await listener.settle()).toEqual([]);
+      expect(await listener().settle()).toEqual([]);
       expect(drainPoints()).toEqual([]);
     });
   });

@@ -1,12 +1,10 @@
 import { setGlobalSlot } from '../../../runtime/global-state';
-import { closeMetricsSocket } from '../../../runtime/metrics/dogstatsd-socket';
 import { batchItemFailureCount, lambdaTags } from '../../../runtime/metrics/enhanced-metrics';
-import { drainPoints } from '../../../runtime/metrics/metrics-buffer';
 import { LIBRARY_VERSION } from '../../../runtime/version';
 import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
 import { preserveEnv } from '../../helpers/env';
 import { lambdaContext } from '../../helpers/lambda-context';
-import { UdpListener } from './udp-listener';
+import { useUdpListener } from './udp-listener';
 
 describe('lambdaTags', () => {
   beforeEach(() => setGlobalSlot('metrics-cold-start', { first: true }));
@@ -47,23 +45,14 @@ describe('batchItemFailureCount', () => {
 
 describe('enhanced metrics of a wrapped handler', () => {
   preserveEnv();
-  let listener: UdpListener;
-  beforeAll(async () => {
-    listener = await UdpListener.start();
-  });
-  afterAll(async () => {
-    closeMetricsSocket();
-    await listener.close();
-  });
+  const listener = useUdpListener();
   beforeEach(() => {
-    listener.reset();
-    drainPoints();
     process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
   });
 
   /** No extension installed, metrics explicitly to our listener. */
   function options(overrides: WrapHandlerOptions = {}): WrapHandlerOptions {
-    return { extensionPath: '/nonexistent/datadog-agent', metricsExporter: 'dogstatsd', dogstatsdPort: listener.port, service: 'orders', env: 'prod', ...overrides };
+    return { extensionPath: '/nonexistent/datadog-agent', metricsExporter: 'dogstatsd', dogstatsdPort: listener().port, service: 'orders', env: 'prod', ...overrides };
   }
 
   const names = (lines: string[]) => lines.map((line) => line.split(':')[0]);
@@ -71,8 +60,8 @@ describe('enhanced metrics of a wrapped handler', () => {
   it('sends batch_item_failures as a distribution with Lambda and global tags when an SQS handler reports failures', async () => {
     const handler = wrapHandler(async () => ({ batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] }), options());
     await handler({ Records: [] }, lambdaContext());
-    const [line] = (await listener.waitForLines(1)).map((raw) => raw);
-    expect(listener.lines()).toHaveLength(1);
+    const [line] = (await listener().waitForLines(1)).map((raw) => raw);
+    expect(listener().lines()).toHaveLength(1);
     const [head, type, tags, timestamp] = line.split('|');
     expect([head, type]).toEqual(['aws.lambda.enhanced.batch_item_failures:2', 'd']);
     expect(tags.slice(1).split(',')).toEqual(
@@ -95,7 +84,7 @@ describe('enhanced metrics of a wrapped handler', () => {
   it('sends nothing for a result without batchItemFailures, or with DD_ENHANCED_METRICS off', async () => {
     await wrapHandler(async () => ({ statusCode: 200 }), options())({}, lambdaContext());
     await wrapHandler(async () => ({ batchItemFailures: [{ itemIdentifier: 'm-1' }] }), options({ enhancedMetrics: false }))({}, lambdaContext());
-    expect(await listener.settle()).toEqual([]);
+    expect(await listener().settle()).toEqual([]);
   });
 
   it('counts invocations and errors in local span mode without the extension', async () => {
@@ -106,7 +95,7 @@ describe('enhanced metrics of a wrapped handler', () => {
     }, options({ universalInstrumentation: false }));
     await handler({ fail: false }, lambdaContext());
     await expect(handler({ fail: true }, lambdaContext())).rejects.toBe(failure);
-    const lines = await listener.waitForLines(3);
+    const lines = await listener().waitForLines(3);
     expect(names(lines)).toEqual(['aws.lambda.enhanced.invocations', 'aws.lambda.enhanced.invocations', 'aws.lambda.enhanced.errors']);
     for (const line of lines) expect(line).toMatch(/^[a-z.]+:1\|d\|#.*functionname:orders.*\|T\d+$/);
   });
@@ -116,6 +105,6 @@ describe('enhanced metrics of a wrapped handler', () => {
       throw new Error('boom');
     }, options({ universalInstrumentation: true }));
     await expect(handler({}, lambdaContext())).rejects.toThrow('boom');
-    expect(await listener.settle()).toEqual([]);
+    expect(await listener().settle()).toEqual([]);
   });
 });

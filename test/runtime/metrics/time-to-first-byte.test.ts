@@ -1,10 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { closeMetricsSocket } from '../../../runtime/metrics/dogstatsd-socket';
-import { drainPoints } from '../../../runtime/metrics/metrics-buffer';
 import { STREAMING_HANDLER, wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
 import { lambdaContext } from '../../helpers/lambda-context';
-import { parseLine, UdpListener } from './udp-listener';
+import { parseLine, useUdpListener } from './udp-listener';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,21 +18,10 @@ async function collect(stream: PassThrough): Promise<string> {
 }
 
 describe('time to first byte', () => {
-  let listener: UdpListener;
-  beforeAll(async () => {
-    listener = await UdpListener.start();
-  });
-  afterAll(async () => {
-    closeMetricsSocket();
-    await listener.close();
-  });
-  beforeEach(() => {
-    listener.reset();
-    drainPoints();
-  });
+  const listener = useUdpListener();
 
   function options(overrides: WrapHandlerOptions = {}): WrapHandlerOptions {
-    return { extensionPath: '/nonexistent/datadog-agent', metricsExporter: 'dogstatsd', dogstatsdPort: listener.port, ...overrides };
+    return { extensionPath: '/nonexistent/datadog-agent', metricsExporter: 'dogstatsd', dogstatsdPort: listener().port, ...overrides };
   }
 
   it('sends the time from invocation start to the first write, and the stream behaves as before', async () => {
@@ -55,7 +42,7 @@ describe('time to first byte', () => {
     expect(await body).toBe('hello world');
     expect(Object.prototype.hasOwnProperty.call(stream, 'write')).toBe(false);
     expect(Object.prototype.hasOwnProperty.call(stream, 'end')).toBe(false);
-    const [line, ...rest] = (await listener.waitForLines(1)).map(parseLine);
+    const [line, ...rest] = (await listener().waitForLines(1)).map(parseLine);
     expect(rest).toEqual([]);
     expect(line).toMatchObject({ name: 'aws.lambda.enhanced.time_to_first_byte', type: 'd' });
     expect(line.value).toBeGreaterThanOrEqual(35);
@@ -77,7 +64,7 @@ describe('time to first byte', () => {
     expect(await body).toBe('abc');
     expect(stream.write).toBe(runtimeWrite);
     expect(runtimeWrite).toHaveBeenCalledTimes(3);
-    expect((await listener.waitForLines(1)).map((raw) => parseLine(raw).name)).toEqual(['aws.lambda.enhanced.time_to_first_byte']);
+    expect((await listener().waitForLines(1)).map((raw) => parseLine(raw).name)).toEqual(['aws.lambda.enhanced.time_to_first_byte']);
   });
 
   it('counts an end without a write as the first byte', async () => {
@@ -88,7 +75,7 @@ describe('time to first byte', () => {
       options(),
     );
     await handler({}, new PassThrough(), lambdaContext());
-    expect((await listener.waitForLines(1)).map((raw) => parseLine(raw).name)).toEqual(['aws.lambda.enhanced.time_to_first_byte']);
+    expect((await listener().waitForLines(1)).map((raw) => parseLine(raw).name)).toEqual(['aws.lambda.enhanced.time_to_first_byte']);
   });
 
   it('leaves the stream untouched and sends nothing with DD_ENHANCED_METRICS off', async () => {
@@ -101,6 +88,6 @@ describe('time to first byte', () => {
       options({ enhancedMetrics: false }),
     );
     await handler({}, stream, lambdaContext());
-    expect(await listener.settle()).toEqual([]);
+    expect(await listener().settle()).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { closeMetricsSocket } from '../../../runtime/metrics/dogstatsd-socket';
+import { drainPoints } from '../../../runtime/metrics/metrics-buffer';
 import type { AddressInfo } from 'node:net';
 
 /** A DogStatsD line as the extension's parser reads it. */
@@ -83,4 +85,24 @@ export class UdpListener {
   close(): Promise<void> {
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
+}
+
+/**
+ * Gives the enclosing `describe` a listener: started before its tests, emptied (with the
+ * metrics buffer) before each, closed after them along with the metrics socket.
+ */
+export function useUdpListener(): () => UdpListener {
+  let listener: UdpListener | undefined;
+  beforeAll(async () => {
+    listener = await UdpListener.start();
+  });
+  afterAll(async () => {
+    closeMetricsSocket();
+    await listener?.close();
+  });
+  beforeEach(() => {
+    listener?.reset();
+    drainPoints();
+  });
+  return () => listener!;
 }
