@@ -7,8 +7,7 @@
  *   unset NODE_EXTRA_CA_CERTS; npx tsx bench/metrics-flush.ts [iterations]
  */
 import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
-import { incrementMetric, sendDistributionMetric, wrapHandler } from '../runtime';
+import { incrementMetric, sendDistributionMetric, wrapHandler, type WrapHandlerOptions } from '../runtime';
 import { closeMetricsSocket } from '../runtime/metrics/dogstatsd-socket';
 
 const iterations = Number(process.argv[2] ?? 5000);
@@ -18,10 +17,10 @@ async function main(): Promise<void> {
   let received = 0;
   listener.on('message', () => (received += 1));
   await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', resolve));
-  const options = {
+  const options: WrapHandlerOptions = {
     extensionPath: '/nonexistent/datadog-agent',
-    metricsExporter: 'dogstatsd' as const,
-    dogstatsdPort: (listener.address() as AddressInfo).port,
+    metricsExporter: 'dogstatsd',
+    dogstatsdPort: listener.address().port,
     service: 'bench',
     env: 'prod',
     tags: { team: 'payments' },
