@@ -27,7 +27,7 @@ export interface RootSpan extends LifecycleRoot {
   readonly extensionStarted: boolean;
   /** True when no upstream context was found and the trace id is ours. */
   readonly generatedTraceId: boolean;
-  /** False when tracing is disabled or could not start; then `endRootSpan` does nothing. */
+  /** False when tracing is disabled or could not start; then `endRootSpan` only flushes buffered metrics. */
   readonly enabled: boolean;
   /** @internal */
   readonly lifecycle?: InvocationLifecycle;
@@ -74,8 +74,9 @@ export async function createRootSpan(
     const flush = ensureTracerProvider(config);
     const lifecycle = selectLifecycle(config);
     const started = await lifecycle.start({ event, lambdaContext, config, requestId });
-    const base: RootSpan = { ...started, requestId, config, enabled: true, lifecycle, flush };
-    const root: RootSpan = { ...base, context: started.context.setValue(ROOT_SPAN_KEY, base) };
+    const root: { -readonly [K in keyof RootSpan]: RootSpan[K] } = { ...started, requestId, config, enabled: true, lifecycle, flush };
+    // The context carries the root itself, so currentRootSpan() and the participants see one object.
+    root.context = started.context.setValue(ROOT_SPAN_KEY, root);
     for (const participant of participants) participant.onStart?.(root, event, lambdaContext);
     return root;
   } catch (error) {
@@ -91,11 +92,14 @@ export async function createRootSpan(
  * invocation done. Never rejects.
  */
 export async function endRootSpan(root: RootSpan, outcome: InvocationOutcome): Promise<void> {
-  if (!root.enabled) return;
   try {
-    root.lifecycle?.complete?.(root, outcome);
-    const pending: Array<Promise<void>> = [safeFlush(root)];
-    if (root.lifecycle?.report) pending.push(root.lifecycle.report(root, outcome));
+    const pending: Array<Promise<void>> = [];
+    // Untraced invocations still flush what participants buffered (custom metrics, for one).
+    if (root.enabled) {
+      root.lifecycle?.complete?.(root, outcome);
+      pending.push(safeFlush(root));
+      if (root.lifecycle?.report) pending.push(root.lifecycle.report(root, outcome));
+    }
     for (const participant of participants) if (participant.onEnd) pending.push(Promise.resolve(participant.onEnd(root, outcome)));
     await Promise.all(pending);
   } catch (error) {

@@ -60,9 +60,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   schedulePrewarm(getConfig);
 
   async function traced(thisArg: unknown, args: unknown[], event: unknown, lambdaContext: Partial<LambdaContext> | undefined): Promise<unknown> {
-    const resolved = getConfig();
-    if (!resolved.traceEnabled) return callUser(handler, thisArg, args, streaming);
-    const root = await createRootSpan(event, lambdaContext, resolved);
+    const root = await createRootSpan(event, lambdaContext, getConfig());
     let result: unknown;
     try {
       result = await otelContext.with(root.context, () => callUser(handler, thisArg, args, streaming));

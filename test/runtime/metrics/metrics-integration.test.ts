@@ -47,6 +47,18 @@ describe('metrics with the extension', () => {
     expect(await listener.waitForLines(1)).toEqual(completed);
   });
 
+  it('still sends custom metrics when tracing is disabled, with no lifecycle call', async () => {
+    const handler = wrapHandler(async () => {
+      incrementMetric('orders.created');
+      return 'ok';
+    }, options({ traceEnabled: false }));
+
+    await expect(handler({}, lambdaContext())).resolves.toBe('ok');
+
+    expect(await listener.waitForLines(1)).toEqual([expect.stringMatching(/^orders\.created:1\|c\|/)]);
+    expect(extension.received).toEqual([]);
+  });
+
   it('never sends aws.lambda.enhanced.invocations or errors, even in local span mode', async () => {
     const handler = wrapHandler(async () => {
       gauge('orders.depth', 3);
