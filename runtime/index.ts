@@ -16,3 +16,15 @@ export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
 export type { DatadogTraceContext } from './trace-context';
 export { LIBRARY_VERSION } from './version';
+export { instrumentSqsClient } from './aws-sdk/sqs';
+export { instrumentSnsClient } from './aws-sdk/sns';
+export { instrumentEventBridgeClient } from './aws-sdk/eventbridge';
+export type { AwsSdkClient, AwsMiddleware, AwsHandlerArguments, AwsHandlerOutput, AwsHandlerContext } from './aws-sdk/instrument-client';
+export {
+  processBatch,
+  type BatchItemFailure,
+  type BatchResponse,
+  type ProcessBatchOptions,
+  type RecordContext,
+  type RecordHandler,
+} from './batch/process-batch';
