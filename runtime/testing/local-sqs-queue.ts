@@ -151,7 +151,7 @@ function md5(text: string): string {
 }
 
 function parseBody(body: unknown): Readonly<Record<string, unknown>> {
-  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : '{}';
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : '{}';
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
