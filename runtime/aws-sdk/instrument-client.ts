@@ -1,4 +1,5 @@
-import { context as otelContext, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type { SpanKind} from '@opentelemetry/api';
+import { context as otelContext, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { processConfig } from '../config';
 import { currentRootSpan } from '../invocation';
 import { log } from '../log';

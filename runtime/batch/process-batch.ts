@@ -90,7 +90,7 @@ export async function processBatch<R>(event: { readonly Records?: readonly R[] }
         failed[index] = true;
         continue;
       }
-      failed[index] = !(await runRecord(records[index] as R, index, described[index]!, handler, parent, continued));
+      failed[index] = !(await runRecord(records[index], index, described[index], handler, parent, continued));
       if (failed[index] && ordered) stopped = true;
     }
   };

@@ -9,7 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 function eventsClient() {
   const capture = captureRequests(() => ({ contentType: 'application/x-amz-json-1.1', body: '{"Entries":[{"EventId":"e-1"}],"FailedEntryCount":0}' }));
   const client = instrumentEventBridgeClient(new EventBridgeClient({ region: 'us-east-1', credentials, requestHandler: capture.requestHandler, maxAttempts: 1 }));
-  const entries = (i = 0) => (JSON.parse(capture.bodies[i]!) as { Entries: Array<{ Detail?: string }> }).Entries;
+  const entries = (i = 0) => (JSON.parse(capture.bodies[i]) as { Entries: Array<{ Detail?: string }> }).Entries;
   return { client, entries };
 }
 
@@ -36,14 +36,14 @@ describe('instrumentEventBridgeClient', () => {
     expect(put.meta).toMatchObject({ 'span.kind': 'client', 'aws.operation': 'putEvents', 'aws.service': 'EventBridge', 'aws.eventbridge.bus_name': 'orders-bus' });
     const [placed, empty] = entries();
     // The big number is not re-serialised (JSON.parse would round it).
-    expect(placed!.Detail!.startsWith('{ "id": 12345678901234567890, "items": [1, 2] ,"_datadog":{')).toBe(true);
-    const carrier = (JSON.parse(placed!.Detail!) as { _datadog: Record<string, string> })._datadog;
+    expect(placed.Detail!.startsWith('{ "id": 12345678901234567890, "items": [1, 2] ,"_datadog":{')).toBe(true);
+    const carrier = (JSON.parse(placed.Detail!) as { _datadog: Record<string, string> })._datadog;
     expect(carrier).toMatchObject({ 'x-datadog-parent-id': put.span_id.toString(), 'x-datadog-resource-name': 'orders-bus' });
     expect(Number(carrier['x-datadog-start-time'])).toBeGreaterThan(Date.now() - 60_000);
-    expect(JSON.parse(empty!.Detail!)).toEqual({ _datadog: expect.objectContaining({ 'x-datadog-parent-id': put.span_id.toString() }) });
-    expect((JSON.parse(empty!.Detail!) as { _datadog: object })._datadog).not.toHaveProperty('x-datadog-resource-name');
+    expect(JSON.parse(empty.Detail!)).toEqual({ _datadog: expect.objectContaining({ 'x-datadog-parent-id': put.span_id.toString() }) });
+    expect((JSON.parse(empty.Detail!) as { _datadog: object })._datadog).not.toHaveProperty('x-datadog-resource-name');
     // As a consumer reads it from the delivered event.
-    const upstream = extractEventContext({ 'detail-type': 'OrderPlaced', detail: JSON.parse(placed!.Detail!) });
+    const upstream = extractEventContext({ 'detail-type': 'OrderPlaced', detail: JSON.parse(placed.Detail!) });
     expect(upstream?.parentId).toBe(put.span_id.toString(16).padStart(16, '0'));
   });
 

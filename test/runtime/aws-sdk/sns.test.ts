@@ -28,9 +28,9 @@ function formAttributes(body: string, prefix = ''): Record<string, Record<string
   for (const [key, value] of form) {
     const match = new RegExp(`^${prefix.replace(/\./g, '\\.')}MessageAttributes\\.entry\\.(\\d+)\\.(.+)$`).exec(key);
     if (!match) continue;
-    (attributes[match[1]!] ??= {})[match[2]!] = value;
+    (attributes[match[1]] ??= {})[match[2]] = value;
   }
-  return Object.fromEntries(Object.values(attributes).map((entry) => [entry.Name!, entry]));
+  return Object.fromEntries(Object.values(attributes).map((entry) => [entry.Name, entry]));
 }
 
 describe('instrumentSnsClient', () => {
@@ -44,9 +44,9 @@ describe('instrumentSnsClient', () => {
     const publish = invocations.span('aws.request');
     expect(publish).toMatchObject({ service: 'orders-aws-sns', resource: `publish ${TOPIC}`, parent_id: invocations.span('aws.lambda').span_id });
     expect(publish.meta).toMatchObject({ 'span.kind': 'client', 'aws.operation': 'publish', 'aws.service': 'SNS', topicname: 'orders-topic', 'aws.sns.topic_arn': TOPIC, 'messaging.system': 'aws.sns', 'messaging.message.id': 'm-1' });
-    const attribute = formAttributes(bodies[0]!)._datadog!;
+    const attribute = formAttributes(bodies[0])._datadog;
     expect(attribute['Value.DataType']).toBe('Binary');
-    const carrier = parseCarrier(Buffer.from(attribute['Value.BinaryValue']!, 'base64').toString('utf8'));
+    const carrier = parseCarrier(Buffer.from(attribute['Value.BinaryValue'], 'base64').toString('utf8'));
     expect(carrier['x-datadog-parent-id']).toBe(publish.span_id.toString());
     // As Lambda delivers it to an SNS-triggered function: Type Binary, Value base64.
     const upstream = extractEventContext({ Records: [{ Sns: { MessageAttributes: { _datadog: { Type: 'Binary', Value: attribute['Value.BinaryValue'] } } } }] });
@@ -61,8 +61,8 @@ describe('instrumentSnsClient', () => {
       client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: 'a', Message: 'one' }, { Id: 'b', Message: 'two', MessageAttributes: ten }] })),
     );
 
-    const first = formAttributes(bodies[0]!, 'PublishBatchRequestEntries.member.1.');
-    const second = formAttributes(bodies[0]!, 'PublishBatchRequestEntries.member.2.');
+    const first = formAttributes(bodies[0], 'PublishBatchRequestEntries.member.1.');
+    const second = formAttributes(bodies[0], 'PublishBatchRequestEntries.member.2.');
     expect(first._datadog?.['Value.DataType']).toBe('Binary');
     expect(Object.keys(second)).toEqual(Object.keys(ten));
     expect(invocations.span('aws.request').resource).toBe(`publishBatch ${TOPIC}`);
