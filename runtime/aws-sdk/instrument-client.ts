@@ -1,5 +1,4 @@
-import type { SpanKind} from '@opentelemetry/api';
-import { context as otelContext, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context as otelContext, SpanStatusCode, trace, type Attributes, type Span, type SpanKind } from '@opentelemetry/api';
 import { processConfig } from '../config';
 import { currentRootSpan } from '../invocation';
 import { log } from '../log';
