@@ -75,6 +75,7 @@ export async function main(options: RunOptions = {}): Promise<number> {
       const summary = summarizeTrace(spans);
       verdict(summary.connected, summary.connected ? `connected trace …${hexTail(spans[0].trace_id)}, ${spans.length} spans` : `trace …${hexTail(spans[0].trace_id)} is NOT connected`);
     }
+    write('');
     const unlinked = recordsWithoutTheirProducer(second);
     verdict(
       unlinked.length === 0 && traces.length === 3,
