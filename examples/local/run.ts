@@ -18,6 +18,7 @@ import { createHandler as createTsProducer, type ProducerEvent, type ProducerRes
 import { LocalFunction } from './local-function';
 import { pythonSqsConsumer, pythonSqsProducer, type PythonConsumerResult } from './python-stand-ins';
 
+/** Options of `main`, for tests. */
 export interface RunOptions {
   /** Where the report goes. @default - standard output */
   readonly write?: (line: string) => void;

@@ -13,6 +13,7 @@ export function partitionOf(region: string | undefined): string {
   return 'aws';
 }
 
+/** What a queue URL names; each part undefined when the URL does not say. */
 export interface QueueUrlParts {
   readonly name?: string;
   readonly account?: string;

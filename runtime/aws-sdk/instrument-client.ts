@@ -22,12 +22,15 @@ export interface AwsHandlerArguments {
 /** What an `initialize`-step handler resolves to. */
 export interface AwsHandlerOutput {
   readonly output: object;
+  /** The raw HTTP response. @default - none */
   readonly response?: unknown;
 }
 
 /** What the SDK passes every middleware: the client and command names among others. */
 export interface AwsHandlerContext {
+  /** e.g. `SQSClient`. @default - unknown */
   readonly clientName?: string;
+  /** e.g. `SendMessageCommand`; an operation without one is not traced. @default - unknown */
   readonly commandName?: string;
 }
 
@@ -42,7 +45,7 @@ export interface AwsSdkClient {
   readonly middlewareStack: {
     add(middleware: AwsMiddleware, options: { step: 'initialize'; name: string; priority?: 'high' | 'normal' | 'low'; tags?: string[] }): void;
   };
-  /** The resolved client config; only `region` is read. */
+  /** The resolved client config; only `region` is read. @default - no region tags unless a queue URL names one */
   readonly config?: unknown;
 }
 

@@ -7,17 +7,19 @@ import type { DatadogTraceContext } from '../trace-context';
  * from, the id Lambda expects back in `batchItemFailures`, and its upstream trace context.
  */
 export interface BatchRecord {
-  /** `aws_sqs`, `aws.sns`, `aws_kinesis` (`messaging.system`), or undefined for other sources. */
+  /** `aws_sqs`, `aws.sns`, `aws_kinesis` (`messaging.system`). @default - none, for other sources */
   readonly system?: string;
   /** Datadog operation name of the record's span, e.g. `aws.sqs.process`. */
   readonly operationName: string;
-  /** Queue, topic or stream name. */
+  /** Queue, topic or stream name. @default - none when the record names none */
   readonly destination?: string;
+  /** @default - none when the record has none */
   readonly messageId?: string;
-  /** What Lambda wants in `batchItemFailures`: the SQS message id, the Kinesis sequence number. */
+  /** What Lambda wants in `batchItemFailures`: the SQS message id, the Kinesis sequence number. @default - none: a failure cannot be reported */
   readonly itemIdentifier?: string;
   /** True for a FIFO queue, where order matters and a failure stops the rest of the batch. */
   readonly ordered: boolean;
+  /** The producer's context from the record's carrier. @default - none: nothing to link */
   readonly upstream?: DatadogTraceContext;
 }
 

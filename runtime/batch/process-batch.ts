@@ -44,6 +44,7 @@ export interface RecordContext {
 /** Processes one record; a throw or a rejection marks the record failed. */
 export type RecordHandler<R> = (record: R, context: RecordContext) => unknown;
 
+/** Options of `processBatch`. */
 export interface ProcessBatchOptions {
   /**
    * Records processed at the same time. Records of a FIFO queue are always processed one

@@ -1,19 +1,8 @@
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
+import { parseQueueUrl, partitionOf } from '../aws-sdk/aws-resource';
 
-/**
- * A queue in memory for tests and local runs: pass `queue.requestHandler` to a real
- * `@aws-sdk/client-sqs` `SQSClient` and its `SendMessage` / `SendMessageBatch` calls are
- * answered here instead of going to AWS (the SDK still builds, serialises and signs the
- * request, so every middleware runs). `receiveEvent()` then hands the messages over as the
- * SQS event Lambda would deliver to a consumer function.
- *
- * @example
- * const queue = new LocalSqsQueue();
- * const sqs = instrumentSqsClient(new SQSClient({ region: queue.region, credentials: queue.credentials, requestHandler: queue.requestHandler }));
- * await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'hello' }));
- * await consumer(queue.receiveEvent(), lambdaContext);
- */
+/** Options of `LocalSqsQueue`. */
 export interface LocalSqsQueueOptions {
   /** The queue's URL; its last path segment is the queue name. @default 'https://sqs.us-east-1.amazonaws.com/123456789012/local-queue' */
   readonly url?: string;
@@ -27,13 +16,16 @@ export interface LocalSqsMessage {
   readonly body: string;
   readonly messageAttributes: Readonly<Record<string, WireAttribute>>;
   readonly sentAt: number;
+  /** FIFO queues. @default - none */
   readonly messageGroupId?: string;
 }
 
 /** A message attribute as it travels on the wire: `BinaryValue` is base64. */
 export interface WireAttribute {
   readonly DataType: string;
+  /** For String and Number types. @default - none */
   readonly StringValue?: string;
+  /** For Binary types. @default - none */
   readonly BinaryValue?: string;
 }
 
@@ -49,6 +41,19 @@ interface HttpResponseLike {
   readonly body: Uint8Array;
 }
 
+/**
+ * A queue in memory for tests and local runs: pass `queue.requestHandler` to a real
+ * `@aws-sdk/client-sqs` `SQSClient` and its `SendMessage` / `SendMessageBatch` calls are
+ * answered here instead of going to AWS (the SDK still builds, serialises and signs the
+ * request, so every middleware runs). `receiveEvent()` then hands the messages over as the
+ * SQS event Lambda would deliver to a consumer function.
+ *
+ * @example
+ * const queue = new LocalSqsQueue();
+ * const sqs = instrumentSqsClient(new SQSClient({ region: queue.region, credentials: queue.credentials, requestHandler: queue.requestHandler }));
+ * await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'hello' }));
+ * await consumer(queue.receiveEvent(), lambdaContext);
+ */
 export class LocalSqsQueue {
   readonly url: string;
   readonly region: string;
@@ -67,10 +72,10 @@ export class LocalSqsQueue {
 
   constructor(options: LocalSqsQueueOptions = {}) {
     this.url = options.url ?? 'https://sqs.us-east-1.amazonaws.com/123456789012/local-queue';
-    const [, host = '', account = '000000000000', name = 'local-queue'] = /^[a-z]+:\/\/([^/]+)\/([^/]+)\/([^/?#]+)/i.exec(this.url) ?? [];
-    this.region = options.region ?? /^sqs\.([a-z0-9-]+)\./.exec(host)?.[1] ?? 'us-east-1';
+    const { name = 'local-queue', account = '000000000000', region } = parseQueueUrl(this.url);
+    this.region = options.region ?? region ?? 'us-east-1';
     this.name = name;
-    this.arn = `arn:aws:sqs:${this.region}:${account}:${name}`;
+    this.arn = `arn:${partitionOf(this.region)}:sqs:${this.region}:${account}:${name}`;
     this.requestHandler = { handle: (request) => Promise.resolve({ response: this.answer(request) }) };
   }
 
