@@ -17,3 +17,15 @@ export { extractFromHeaders, injectHeaders, type InjectContext } from './propaga
 export type { DatadogTraceContext } from './trace-context';
 export { sendDistributionMetric, incrementMetric, gauge, type MetricTags } from './metrics/custom-metrics';
 export { LIBRARY_VERSION } from './version';
+export { instrumentSqsClient } from './aws-sdk/sqs';
+export { instrumentSnsClient } from './aws-sdk/sns';
+export { instrumentEventBridgeClient } from './aws-sdk/eventbridge';
+export type { AwsSdkClient, AwsMiddleware, AwsHandlerArguments, AwsHandlerOutput, AwsHandlerContext } from './aws-sdk/instrument-client';
+export {
+  processBatch,
+  type BatchItemFailure,
+  type BatchResponse,
+  type ProcessBatchOptions,
+  type RecordContext,
+  type RecordHandler,
+} from './batch/process-batch';

@@ -97,18 +97,24 @@ export class ExtensionEmulator {
     extensionDir: string,
     /** Service of the `aws.lambda` spans it builds. */
     private readonly service: string,
+    /** Resource of the `aws.lambda` spans it builds. */
+    private readonly functionName: string | undefined,
   ) {
     this.#extensionDir = extensionDir;
   }
 
-  /** Starts both servers on free loopback ports. */
-  static async start(options: { service?: string } = {}): Promise<ExtensionEmulator> {
+  /**
+   * Starts both servers on free loopback ports. `service` and `functionName` name the
+   * `aws.lambda` spans it builds (one emulator per function, as each function has its own
+   * extension). @default service 'aws.lambda', functionName `AWS_LAMBDA_FUNCTION_NAME` or 'function'
+   */
+  static async start(options: { service?: string; functionName?: string } = {}): Promise<ExtensionEmulator> {
     const dir = mkdtempSync(join(tmpdir(), 'dd-extension-'));
     const extensionPath = join(dir, 'datadog-agent');
     writeFileSync(extensionPath, '');
     const lifecycle = createServer();
     const intake = createServer();
-    const emulator = new ExtensionEmulator(lifecycle, intake, extensionPath, dir, options.service ?? 'aws.lambda');
+    const emulator = new ExtensionEmulator(lifecycle, intake, extensionPath, dir, options.service ?? 'aws.lambda', options.functionName);
     lifecycle.on('request', (req, res) => void emulator.onLifecycle(req, res));
     intake.on('request', (req, res) => void emulator.onIntake(req, res));
     await Promise.all([listen(lifecycle), listen(intake)]);
@@ -231,7 +237,7 @@ export class ExtensionEmulator {
     return {
       service: this.service,
       name: 'aws.lambda',
-      resource: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'function',
+      resource: this.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'function',
       type: 'serverless',
       trace_id: BigInt(`0x${traceLowHex}`),
       span_id: BigInt(`0x${spanIdHex}`),

@@ -12,3 +12,4 @@ export {
   type TraceRequest,
 } from './extension-emulator';
 export { renderTraceTree, summarizeTrace, type TraceSummary, type TraceTreeOptions } from './trace-tree';
+export { LocalSqsQueue, type LocalSqsMessage, type LocalSqsQueueOptions, type WireAttribute } from './local-sqs-queue';

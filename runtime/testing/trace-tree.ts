@@ -9,6 +9,12 @@ import type { DecodedSpan } from './extension-emulator';
 export interface TraceTreeOptions {
   /** Colour with ANSI escapes. @default false */
   readonly color?: boolean;
+  /**
+   * Where the targets of span links (`_dd.span_links`) are looked up, to name them after a
+   * `↪` on the linking span's line; typically every span of a run, other traces included.
+   * @default - the rendered spans
+   */
+  readonly linkTargets?: readonly DecodedSpan[];
 }
 
 export interface TraceSummary {
@@ -29,6 +35,7 @@ export function summarizeTrace(spans: readonly DecodedSpan[]): TraceSummary {
 
 export function renderTraceTree(spans: readonly DecodedSpan[], options: TraceTreeOptions = {}): string {
   const paint = options.color ? ansi : plain;
+  const targets = new Map((options.linkTargets ?? spans).map((span) => [span.span_id, span]));
   const children = new Map<bigint, DecodedSpan[]>();
   for (const span of spans) {
     const siblings = children.get(span.parent_id) ?? [];
@@ -38,7 +45,7 @@ export function renderTraceTree(spans: readonly DecodedSpan[], options: TraceTre
   for (const siblings of children.values()) siblings.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const lines: string[] = [];
   const visit = (span: DecodedSpan, prefix: string, connector: string) => {
-    lines.push(`${prefix}${connector}${describe(span, paint)}`);
+    lines.push(`${prefix}${connector}${describe(span, paint)}${describeLinks(span, targets, paint)}`);
     const kids = children.get(span.span_id) ?? [];
     const childPrefix = prefix + (connector === '' ? '' : connector === '└─ ' ? '   ' : '│  ');
     kids.forEach((kid, i) => visit(kid, childPrefix, i === kids.length - 1 ? '└─ ' : '├─ '));
@@ -58,4 +65,23 @@ function describe(span: DecodedSpan, paint: Paint): string {
   parts.push(paint('2', `${ms} ms`));
   if (span.error) parts.push(paint('31', `error: ${span.meta['error.message'] ?? span.meta['error.msg'] ?? 'yes'}`));
   return parts.join('  ');
+}
+
+/** `  ↪ linked to <service> <name> (trace …<low hex>)` for each span link of the span. */
+function describeLinks(span: DecodedSpan, targets: ReadonlyMap<bigint, DecodedSpan>, paint: Paint): string {
+  const raw = span.meta['_dd.span_links'];
+  if (!raw) return '';
+  let links: Array<{ trace_id?: string; span_id?: string }>;
+  try {
+    links = JSON.parse(raw) as Array<{ trace_id?: string; span_id?: string }>;
+  } catch {
+    return '';
+  }
+  return links
+    .map(({ trace_id: traceId = '', span_id: spanId = '' }) => {
+      const target = /^[0-9a-f]{16}$/.test(spanId) ? targets.get(BigInt(`0x${spanId}`)) : undefined;
+      const name = target ? `${target.service} ${target.name}` : `span ${spanId}`;
+      return paint('35', `  ↪ linked to ${name} (trace …${traceId.slice(-6)})`);
+    })
+    .join('');
 }

@@ -92,13 +92,13 @@ describe('resolveConfig', () => {
   ])('warns naming %s when it is %p and uses %s instead', (name, raw, used) => {
     resolveConfig({}, { [name]: raw });
     expect(warnings()).toEqual([{ level: 'warn', source: 'datadog-lambda-ts', message: expect.stringContaining(`${name}='${raw}'`) }]);
-    expect(warnings()[0]!.message).toContain(`using ${used}`);
+    expect(warnings()[0].message).toContain(`using ${used}`);
   });
 
   it('warns about a DD_TAGS entry without a value and keeps the others', () => {
     const config = resolveConfig({}, { [ENV.TAGS]: 'team:core,orphan' });
     expect(config.tags).toEqual({ team: 'core' });
-    expect(warnings()[0]!.message).toContain("DD_TAGS entry 'orphan'");
+    expect(warnings()[0].message).toContain("DD_TAGS entry 'orphan'");
   });
 
   it('returns a frozen object', () => {
