@@ -15,4 +15,19 @@ export { resolveConfig, ENV, DEFAULTS, type DatadogConfig, type DatadogConfigOpt
 export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
 export type { DatadogTraceContext } from './trace-context';
+export { parseArn, type ParsedFunctionArn } from './local/arn';
+export { takeColdStart, type ColdStartInfo } from './local/cold-start';
+export { createColdStartSpan, type ColdStartSpanInput } from './local/cold-start-span';
+export { createFunctionSpan, completeFunctionSpan, type FunctionSpanInput, type FunctionSpanResult } from './local/function-span';
+export { identifyTrigger, triggerEnvOf } from './local/identify-trigger';
+export { localLifecycle } from './local/local-lifecycle';
+export {
+  extractSyntheticContext,
+  setTraceExtractor,
+  type SyntheticContext,
+  type ContextSource,
+  type TraceExtractor,
+} from './local/synthetic-context';
+export { createSyntheticSpans, endSyntheticSpans, type SyntheticSpans, type SyntheticSpanInput, type SyntheticSpanOutcome } from './local/synthetic-spans';
+export type { Trigger, TriggerEnv, InferredSpanSpec, EventSource, Synchronicity } from './local/trigger';
 export { LIBRARY_VERSION } from './version';
