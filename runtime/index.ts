@@ -20,7 +20,6 @@ export { takeColdStart, type ColdStartInfo } from './local/cold-start';
 export { createColdStartSpan, type ColdStartSpanInput } from './local/cold-start-span';
 export { createFunctionSpan, completeFunctionSpan, type FunctionSpanInput, type FunctionSpanResult } from './local/function-span';
 export { identifyTrigger, triggerEnvOf } from './local/identify-trigger';
-export { localLifecycle } from './local/local-lifecycle';
 export {
   extractSyntheticContext,
   setTraceExtractor,

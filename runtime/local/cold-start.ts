@@ -25,6 +25,8 @@ export const INITIALIZATION_TYPE_ENV = 'AWS_LAMBDA_INITIALIZATION_TYPE';
 
 interface ColdStartState {
   invoked: boolean;
+  /** Set by tests through `resetColdStart`; else the process start. */
+  initStartMs?: number;
 }
 
 function state(): ColdStartState {
@@ -42,8 +44,9 @@ export function processStartMs(): number {
  * @param invocationStartMs when this invocation started
  * @param initStartMs when the sandbox's init began @default - the process start
  */
-export function takeColdStart(invocationStartMs: number, initStartMs: number = processStartMs(), env: NodeJS.ProcessEnv = process.env): ColdStartInfo {
+export function takeColdStart(invocationStartMs: number, initStartMs?: number, env: NodeJS.ProcessEnv = process.env): ColdStartInfo {
   const current = state();
+  initStartMs ??= current.initStartMs ?? processStartMs();
   if (current.invoked) return { coldStart: false, proactiveInitialization: false };
   current.invoked = true;
   const initType = env[INITIALIZATION_TYPE_ENV];
@@ -52,7 +55,12 @@ export function takeColdStart(invocationStartMs: number, initStartMs: number = p
   return { coldStart: true, proactiveInitialization: false, initStartMs };
 }
 
-/** @internal Forgets that the sandbox was invoked, so the next invocation is a cold start again (tests). */
-export function resetColdStart(): void {
-  state().invoked = false;
+/**
+ * @internal Forgets that the sandbox was invoked, so the next invocation is a cold start again
+ * (tests). `initStartMs` stands in for the process start: a test worker may have started long ago.
+ */
+export function resetColdStart(initStartMs?: number): void {
+  const current = state();
+  current.invoked = false;
+  current.initStartMs = initStartMs;
 }
