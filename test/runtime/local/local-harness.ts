@@ -41,7 +41,7 @@ export class LocalHarness {
 export function only(spans: readonly DatadogSpan[], name: string): DatadogSpan {
   const found = spans.filter((span) => span.name === name);
   if (found.length !== 1) throw new Error(`expected one ${name} span, found ${found.length}: ${spans.map((s) => s.name).join(', ')}`);
-  return found[0]!;
+  return found[0];
 }
 
 /** ms since the epoch → the exporter's nanosecond BigInt. */

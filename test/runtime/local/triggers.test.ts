@@ -35,8 +35,8 @@ describe('local span mode triggers', () => {
   /** Inferred chain: each span's parent is the previous one; the first's is the upstream span. */
   function expectChain(spans: DatadogSpan[], names: string[], upstreamParent: bigint = UPSTREAM_PARENT): DatadogSpan[] {
     const chain = names.map((name) => only(spans, name));
-    chain.forEach((span, i) => expect(hex(span.parent_id)).toBe(hex(i === 0 ? upstreamParent : chain[i - 1]!.span_id)));
-    for (const span of spans) expect(span.trace_id).toBe(chain[0]!.trace_id);
+    chain.forEach((span, i) => expect(hex(span.parent_id)).toBe(hex(i === 0 ? upstreamParent : chain[i - 1].span_id)));
+    for (const span of spans) expect(span.trace_id).toBe(chain[0].trace_id);
     return chain;
   }
 
@@ -44,9 +44,9 @@ describe('local span mode triggers', () => {
     const { spans, started } = await harness.invoke(sqsEvent);
     const [sqs, lambda] = expectChain(spans, ['aws.sqs', 'aws.lambda']);
     expect(started.traceId).toBe(UPSTREAM.traceId);
-    expect(sqs!.trace_id).toBe(UPSTREAM_LOW);
+    expect(sqs.trace_id).toBe(UPSTREAM_LOW);
     expect(sqs).toMatchObject({ service: 'orders-queue', resource: 'orders-queue', type: 'web', start: ns(1732536000123) });
-    expect(sqs!.meta).toMatchObject({
+    expect(sqs.meta).toMatchObject({
       queuename: 'orders-queue',
       event_source_arn: 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
       sender_id: 'AROAQ6CEXAMPLE:orders-producer',
@@ -55,10 +55,10 @@ describe('local span mode triggers', () => {
       'peer.service': 'orders-api',
       '_dd.base_service': 'orders-api',
     });
-    expect(sqs!.metrics.retry_count).toBe(2);
+    expect(sqs.metrics.retry_count).toBe(2);
     // Async: the queue's span ends where the function starts.
-    expect(sqs!.start + sqs!.duration).toBe(lambda!.start);
-    expect(lambda!.meta).toMatchObject({ 'function_trigger.event_source': 'sqs', 'function_trigger.event_source_arn': 'arn:aws:sqs:us-east-1:123456789012:orders-queue' });
+    expect(sqs.start + sqs.duration).toBe(lambda.start);
+    expect(lambda.meta).toMatchObject({ 'function_trigger.event_source': 'sqs', 'function_trigger.event_source_arn': 'arn:aws:sqs:us-east-1:123456789012:orders-queue' });
   });
 
   it('honours DD_SERVICE_MAPPING for the specific resource, then the trigger type', async () => {
@@ -78,30 +78,30 @@ describe('local span mode triggers', () => {
     const { spans } = await harness.invoke(snsEvent);
     const [sns, lambda] = expectChain(spans, ['aws.sns', 'aws.lambda']);
     expect(sns).toMatchObject({ service: 'order-events', resource: 'order-events', type: 'sns', start: ns(Date.parse('2024-11-25T12:00:00.456Z')) });
-    expect(sns!.meta).toMatchObject({
+    expect(sns.meta).toMatchObject({
       topicname: 'order-events',
       topic_arn: 'arn:aws:sns:us-east-1:123456789012:order-events',
       message_id: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
       subject: 'OrderPlaced',
       type: 'Notification',
     });
-    expect(lambda!.meta['function_trigger.event_source']).toBe('sns');
+    expect(lambda.meta['function_trigger.event_source']).toBe('sns');
   });
 
   it('makes SNS→SQS an aws.sns span wrapping aws.sqs, the SNS hop ending when SQS took the message', async () => {
     const { spans } = await harness.invoke(snsSqsEvent);
     const [sns, sqs, lambda] = expectChain(spans, ['aws.sns', 'aws.sqs', 'aws.lambda']);
-    expect(sns!.start).toBe(ns(Date.parse('2024-11-25T12:00:00.100Z')));
-    expect(sns!.start + sns!.duration).toBe(sqs!.start);
-    expect(sqs!.start).toBe(ns(1732536000123));
-    expect(lambda!.meta['function_trigger.event_source']).toBe('sqs');
+    expect(sns.start).toBe(ns(Date.parse('2024-11-25T12:00:00.100Z')));
+    expect(sns.start + sns.duration).toBe(sqs.start);
+    expect(sqs.start).toBe(ns(1732536000123));
+    expect(lambda.meta['function_trigger.event_source']).toBe('sqs');
   });
 
   it('makes EventBridge→SQS an aws.eventbridge span wrapping aws.sqs', async () => {
     const { spans } = await harness.invoke(eventBridgeSqsEvent);
     const [eventBridge, sqs] = expectChain(spans, ['aws.eventbridge', 'aws.sqs', 'aws.lambda']);
     expect(eventBridge).toMatchObject({ resource: 'com.shop.orders', start: ns(Date.parse('2024-11-25T12:00:00Z')) });
-    expect(eventBridge!.start + eventBridge!.duration).toBe(sqs!.start);
+    expect(eventBridge.start + eventBridge.duration).toBe(sqs.start);
   });
 
   it('makes EventBridge an aws.eventbridge span, with the exact start and bus name when the producer sent them', async () => {
@@ -119,8 +119,8 @@ describe('local span mode triggers', () => {
     const { spans } = await harness.invoke(kinesisEvent());
     const [kinesis, lambda] = expectChain(spans, ['aws.kinesis', 'aws.lambda']);
     expect(kinesis).toMatchObject({ service: 'order-stream', resource: 'order-stream', start: ns(1732536000789) });
-    expect(kinesis!.meta).toMatchObject({ streamname: 'order-stream', shardid: 'shardId-000000000006', partition_key: 'o-1001', event_name: 'aws:kinesis:record' });
-    expect(lambda!.meta['function_trigger.event_source_arn']).toBe('arn:aws:kinesis:us-east-1:123456789012:stream/order-stream');
+    expect(kinesis.meta).toMatchObject({ streamname: 'order-stream', shardid: 'shardId-000000000006', partition_key: 'o-1001', event_name: 'aws:kinesis:record' });
+    expect(lambda.meta['function_trigger.event_source_arn']).toBe('arn:aws:kinesis:us-east-1:123456789012:stream/order-stream');
   });
 
   it('makes DynamoDB Streams an aws.dynamodb span without upstream context', async () => {
@@ -145,7 +145,7 @@ describe('local span mode triggers', () => {
     const { spans } = await harness.invoke(apiGatewayV1Event(), { outcome: { result: { statusCode: 201 } } });
     const [api, lambda] = expectChain(spans, ['aws.apigateway', 'aws.lambda']);
     expect(api).toMatchObject({ service: 'abc123.execute-api.us-east-1.amazonaws.com', resource: 'GET /orders/{id}', type: 'web', start: ns(1732536000250) });
-    expect(api!.meta).toMatchObject({
+    expect(api.meta).toMatchObject({
       'http.url': 'https://abc123.execute-api.us-east-1.amazonaws.com/orders/o-1001',
       'http.method': 'GET',
       endpoint: '/orders/o-1001',
@@ -155,8 +155,8 @@ describe('local span mode triggers', () => {
       '_inferred_span.synchronicity': 'sync',
       'http.status_code': '201',
     });
-    expect(api!.start + api!.duration).toBe(lambda!.start + lambda!.duration);
-    expect(lambda!.meta).toMatchObject({
+    expect(api.start + api.duration).toBe(lambda.start + lambda.duration);
+    expect(lambda.meta).toMatchObject({
       'function_trigger.event_source': 'api-gateway',
       'function_trigger.event_source_arn': 'arn:aws:apigateway:us-east-1::/restapis/abc123/stages/prod',
       'http.url': 'https://abc123.execute-api.us-east-1.amazonaws.com/orders/o-1001',
@@ -176,10 +176,10 @@ describe('local span mode triggers', () => {
   it('adds an aws.apigateway.authorizer span when a traced authorizer ran for this request', async () => {
     const { spans } = await harness.invoke(apiGatewayAuthorizerEvent());
     const [authorizer, api] = expectChain(spans, ['aws.apigateway.authorizer', 'aws.apigateway', 'aws.lambda'], BigInt(`0x${AUTHORIZER.spanId}`));
-    expect(authorizer!.start).toBe(ns(1732536000200));
+    expect(authorizer.start).toBe(ns(1732536000200));
     // Ends when API Gateway called the function: request time + integration latency.
-    expect(authorizer!.start + authorizer!.duration).toBe(ns(1732536000150 + 80));
-    expect(api!.start).toBe(authorizer!.start + authorizer!.duration);
+    expect(authorizer.start + authorizer.duration).toBe(ns(1732536000150 + 80));
+    expect(api.start).toBe(authorizer.start + authorizer.duration);
   });
 
   it('ignores a cached authorizer context (integrationLatency 0, another request id)', async () => {
@@ -196,9 +196,9 @@ describe('local span mode triggers', () => {
     expect(started.traceId).toBe(UPSTREAM.traceId);
     expect(started.samplingPriority).toBe(2);
     expect(api).toMatchObject({ service: 'xyz789.execute-api.us-east-1.amazonaws.com', resource: 'POST /orders/{id}', start: ns(1732536000400) });
-    expect(api!.meta).toMatchObject({ dd_resource_key: 'arn:aws:apigateway:us-east-1::/apis/xyz789', 'http.method': 'POST' });
-    expect(api!.metrics._sampling_priority_v1).toBe(2);
-    expect(lambda!.meta).toMatchObject({ 'http.route': '/orders/{id}', 'http.status_code': '200', 'http.referer': 'https://shop.example.com/cart' });
+    expect(api.meta).toMatchObject({ dd_resource_key: 'arn:aws:apigateway:us-east-1::/apis/xyz789', 'http.method': 'POST' });
+    expect(api.metrics._sampling_priority_v1).toBe(2);
+    expect(lambda.meta).toMatchObject({ 'http.route': '/orders/{id}', 'http.status_code': '200', 'http.referer': 'https://shop.example.com/cart' });
   });
 
   it('makes a WebSocket message an aws.apigateway span named by domain and route', async () => {
@@ -211,7 +211,7 @@ describe('local span mode triggers', () => {
     const { spans } = await harness.invoke(functionUrlEvent);
     const [url, lambda] = expectChain(spans, ['aws.lambda.url', 'aws.lambda']);
     expect(url).toMatchObject({ service: 'a1b2c3.lambda-url.us-east-1.on.aws', resource: 'POST /checkout', type: 'http', start: ns(1732536000600) });
-    expect(lambda!.meta['function_trigger.event_source']).toBe('lambda-function-url');
+    expect(lambda.meta['function_trigger.event_source']).toBe('lambda-function-url');
   });
 
   it('gives an ALB request trigger tags and context but no inferred span', async () => {
