@@ -16,7 +16,7 @@ export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
 export type { DatadogTraceContext } from './trace-context';
 export { parseArn, type ParsedFunctionArn } from './local/arn';
-export { takeColdStart, type ColdStartInfo } from './local/cold-start';
+export type { ColdStartInfo } from './local/cold-start';
 export { createColdStartSpan, type ColdStartSpanInput } from './local/cold-start-span';
 export { createFunctionSpan, completeFunctionSpan, type FunctionSpanInput, type FunctionSpanResult } from './local/function-span';
 export { identifyTrigger, triggerEnvOf } from './local/identify-trigger';

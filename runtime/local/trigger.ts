@@ -1,4 +1,5 @@
 import type { DatadogTraceContext } from '../trace-context';
+import { inferredServiceName } from './service-mapping';
 
 /** Datadog's `function_trigger.event_source` values. */
 export type EventSource =
@@ -77,4 +78,33 @@ export function compactTags<T extends string | number>(tags: Record<string, T | 
     if (value !== undefined && value !== '') out[key] = value;
   }
   return out;
+}
+
+/** How an async inferred span is named and serviced. */
+export interface AsyncSpanInput {
+  readonly name: string;
+  readonly resource: string;
+  /** The resource's own name: the mapping's specific key and the default service. */
+  readonly specific: string;
+  /** The trigger's `DD_SERVICE_MAPPING` key, e.g. `lambda_sqs`. */
+  readonly mappingKey: string;
+  /** The service when resource names are off, e.g. `sqs`. */
+  readonly genericService: string;
+  readonly startMs: number | undefined;
+  readonly tags: Readonly<Record<string, string | number>>;
+  /** @default 'web' */
+  readonly type?: string;
+}
+
+/** An async inferred span (queues, topics, streams, buckets, tables), tagged with its `operation_name`. */
+export function asyncSpan(input: AsyncSpanInput): InferredSpanSpec {
+  return {
+    name: input.name,
+    service: inferredServiceName(input.specific, input.mappingKey, input.genericService),
+    resource: input.resource,
+    type: input.type ?? 'web',
+    startMs: input.startMs,
+    synchronicity: 'async',
+    tags: { operation_name: input.name, ...input.tags },
+  };
 }

@@ -4,8 +4,7 @@ import { extractFromHeaders } from '../../propagation/headers';
 import { extractStepFunctionsContext } from '../../propagation/step-functions';
 import { datadogContextFromXrayHeader } from '../../propagation/xray';
 import type { DatadogTraceContext } from '../../trace-context';
-import { inferredServiceName } from '../service-mapping';
-import { compactTags, lastSegment, type InferredSpanSpec, type Trigger } from '../trigger';
+import { asyncSpan, compactTags, lastSegment, type InferredSpanSpec, type Trigger } from '../trigger';
 
 /**
  * Messaging triggers: SQS (with SNS→SQS and EventBridge→SQS envelopes), SNS, EventBridge and
@@ -16,24 +15,23 @@ export function sqsTrigger(record: Obj): Trigger {
   const queueName = lastSegment(queueArn) ?? 'sqs';
   const attributes = isObject(record.attributes) ? record.attributes : {};
   const sentMs = num(attributes.SentTimestamp);
-  const sqs: InferredSpanSpec = {
+  const sqs = asyncSpan({
     name: 'aws.sqs',
-    service: inferredServiceName(queueName, 'lambda_sqs', 'sqs'),
     resource: queueName,
-    type: 'web',
+    specific: queueName,
+    mappingKey: 'lambda_sqs',
+    genericService: 'sqs',
     startMs: sentMs,
-    synchronicity: 'async',
     tags: {
-      ...compactTags({ operation_name: 'aws.sqs', queuename: queueName, event_source_arn: queueArn, receipt_handle: str(record.receiptHandle), sender_id: str(attributes.SenderId) }),
+      ...compactTags({ queuename: queueName, event_source_arn: queueArn, receipt_handle: str(record.receiptHandle), sender_id: str(attributes.SenderId) }),
       ...compactTags({ retry_count: num(attributes.ApproximateReceiveCount) }),
     },
-  };
+  });
   const envelope = sqsEnvelope(record.body);
   const own = () => carrierContext(sqsAttributeCarrier(record)) ?? datadogContextFromXrayHeader(attributes.AWSTraceHeader);
   if (envelope?.kind === 'sns') {
     // The SNS hop ends where SQS took the message over.
-    const sns = { ...snsSpec(envelope.body), synchronicity: 'async' as const };
-    return { ...messagingTrigger('sqs', queueArn, [sns, sqs]), context: carrierContext(snsAttributeCarrier(envelope.body)) ?? own() };
+    return { ...messagingTrigger('sqs', queueArn, [snsSpec(envelope.body), sqs]), context: carrierContext(snsAttributeCarrier(envelope.body)) ?? own() };
   }
   if (envelope?.kind === 'eventbridge') {
     const eventBridge = eventBridgeSpec(envelope.body);
@@ -58,15 +56,14 @@ export function kinesisTrigger(record: Obj): Trigger {
   const streamName = lastSegment(streamArn, '/') ?? 'kinesis';
   const eventId = str(record.eventID);
   const arrival = num(kinesis.approximateArrivalTimestamp);
-  const spec: InferredSpanSpec = {
+  const spec = asyncSpan({
     name: 'aws.kinesis',
-    service: inferredServiceName(streamName, 'lambda_kinesis', 'kinesis'),
     resource: streamName,
-    type: 'web',
+    specific: streamName,
+    mappingKey: 'lambda_kinesis',
+    genericService: 'kinesis',
     startMs: arrival === undefined ? undefined : arrival * 1000,
-    synchronicity: 'async',
     tags: compactTags({
-      operation_name: 'aws.kinesis',
       streamname: streamName,
       shardid: eventId?.split(':')[0],
       partition_key: str(kinesis.partitionKey),
@@ -75,7 +72,7 @@ export function kinesisTrigger(record: Obj): Trigger {
       event_source_arn: streamArn,
       event_version: str(record.eventVersion),
     }),
-  };
+  });
   return { ...messagingTrigger('kinesis', streamArn, [spec]), context: carrierContext(kinesisCarrier(kinesis)) };
 }
 
@@ -86,15 +83,15 @@ function messagingTrigger(eventSource: 'sqs' | 'sns' | 'eventbridge' | 'kinesis'
 function snsSpec(sns: Obj): InferredSpanSpec {
   const topicArn = str(sns.TopicArn);
   const topicName = lastSegment(topicArn) ?? 'sns';
-  return {
+  return asyncSpan({
     name: 'aws.sns',
-    service: inferredServiceName(topicName, 'lambda_sns', 'sns'),
     resource: topicName,
+    specific: topicName,
+    mappingKey: 'lambda_sns',
+    genericService: 'sns',
     type: 'sns',
     startMs: isoToMs(sns.Timestamp),
-    synchronicity: 'async',
     tags: compactTags({
-      operation_name: 'aws.sns',
       topicname: topicName,
       topic_arn: topicArn,
       message_id: str(sns.MessageId),
@@ -102,7 +99,7 @@ function snsSpec(sns: Obj): InferredSpanSpec {
       subject: str(sns.Subject),
       event_subscription_arn: str(sns.EventSubscriptionArn),
     }),
-  };
+  });
 }
 
 function eventBridgeSpec(event: Obj): { spec: InferredSpanSpec; context?: DatadogTraceContext } {
@@ -111,15 +108,15 @@ function eventBridgeSpec(event: Obj): { spec: InferredSpanSpec; context?: Datado
   // Producers may name the bus and give the millisecond send time; `time` has second precision.
   const resource = str(carrier?.['x-datadog-resource-name']) ?? source;
   const startMs = num(carrier?.['x-datadog-start-time']) ?? isoToMs(event.time);
-  const spec: InferredSpanSpec = {
+  const spec = asyncSpan({
     name: 'aws.eventbridge',
-    service: inferredServiceName(resource, 'lambda_eventbridge', 'eventbridge'),
     resource,
-    type: 'web',
+    specific: resource,
+    mappingKey: 'lambda_eventbridge',
+    genericService: 'eventbridge',
     startMs,
-    synchronicity: 'async',
-    tags: compactTags({ operation_name: 'aws.eventbridge', detail_type: str(event['detail-type']), source }),
-  };
+    tags: compactTags({ detail_type: str(event['detail-type']), source }),
+  });
   return { spec, context: carrierContext(carrier) };
 }
 

@@ -1,6 +1,5 @@
 import { isObject, isoToMs, num, str, type Obj } from '../../propagation/event-fields';
-import { inferredServiceName } from '../service-mapping';
-import { compactTags, type Trigger } from '../trigger';
+import { asyncSpan, compactTags, type Trigger } from '../trigger';
 
 /** DynamoDB Streams and S3 notifications: no trace context travels with them, only an inferred span. */
 export function dynamoDbTrigger(record: Obj): Trigger {
@@ -16,16 +15,15 @@ export function dynamoDbTrigger(record: Obj): Trigger {
     tags: {},
     http: false,
     spans: [
-      {
+      asyncSpan({
         name: 'aws.dynamodb',
-        service: inferredServiceName(tableName, 'lambda_dynamodb', 'aws.dynamodb'),
         resource: `${eventName} ${tableName}`.trim(),
-        type: 'web',
+        specific: tableName,
+        mappingKey: 'lambda_dynamodb',
+        genericService: 'aws.dynamodb',
         startMs: created === undefined ? undefined : created * 1000,
-        synchronicity: 'async',
         tags: {
           ...compactTags({
-            operation_name: 'aws.dynamodb',
             tablename: tableName,
             event_name: eventName,
             event_version: str(record.eventVersion),
@@ -35,7 +33,7 @@ export function dynamoDbTrigger(record: Obj): Trigger {
           }),
           ...compactTags({ size_bytes: num(dynamodb.SizeBytes) }),
         },
-      },
+      }),
     ],
   };
 }
@@ -52,16 +50,15 @@ export function s3Trigger(record: Obj): Trigger {
     tags: {},
     http: false,
     spans: [
-      {
+      asyncSpan({
         name: 'aws.s3',
-        service: inferredServiceName(bucketName, 'lambda_s3', 's3'),
         resource: bucketName,
-        type: 'web',
+        specific: bucketName,
+        mappingKey: 'lambda_s3',
+        genericService: 's3',
         startMs: isoToMs(record.eventTime),
-        synchronicity: 'async',
         tags: {
           ...compactTags({
-            operation_name: 'aws.s3',
             bucketname: bucketName,
             bucket_arn: bucketArn,
             event_name: str(record.eventName),
@@ -70,7 +67,7 @@ export function s3Trigger(record: Obj): Trigger {
           }),
           ...compactTags({ object_size: num(object.size) }),
         },
-      },
+      }),
     ],
   };
 }
