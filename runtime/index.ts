@@ -16,6 +16,20 @@ export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
 export type { DatadogTraceContext } from './trace-context';
 export { sendDistributionMetric, incrementMetric, gauge, type MetricTags } from './metrics/custom-metrics';
+export { parseArn, type ParsedFunctionArn } from './local/arn';
+export type { ColdStartInfo } from './local/cold-start';
+export { createColdStartSpan, type ColdStartSpanInput } from './local/cold-start-span';
+export { createFunctionSpan, completeFunctionSpan, type FunctionSpanInput, type FunctionSpanResult } from './local/function-span';
+export { identifyTrigger, triggerEnvOf } from './local/identify-trigger';
+export {
+  extractSyntheticContext,
+  setTraceExtractor,
+  type SyntheticContext,
+  type ContextSource,
+  type TraceExtractor,
+} from './local/synthetic-context';
+export { createSyntheticSpans, endSyntheticSpans, type SyntheticSpans, type SyntheticSpanInput, type SyntheticSpanOutcome } from './local/synthetic-spans';
+export type { Trigger, TriggerEnv, InferredSpanSpec, EventSource, Synchronicity } from './local/trigger';
 export { LIBRARY_VERSION } from './version';
 export { instrumentSqsClient } from './aws-sdk/sqs';
 export { instrumentSnsClient } from './aws-sdk/sns';

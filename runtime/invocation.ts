@@ -5,6 +5,7 @@ import { participants } from './invocation-participants';
 import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from './lifecycle';
 import { log } from './log';
 import { ensureTracerProvider } from './tracer-provider';
+import { localLifecycle } from './local/local-lifecycle';
 import { universalLifecycle } from './universal-lifecycle';
 
 export type { InvocationOutcome } from './lifecycle';
@@ -43,8 +44,8 @@ export function currentRootSpan(ctx: Context = otelContext.active()): RootSpan |
 }
 
 /** The span mode selected by `DD_UNIVERSAL_INSTRUMENTATION`. */
-function selectLifecycle(_config: DatadogConfig): InvocationLifecycle {
-  return universalLifecycle;
+function selectLifecycle(config: DatadogConfig): InvocationLifecycle {
+  return config.universalInstrumentation === false ? localLifecycle : universalLifecycle;
 }
 
 /**

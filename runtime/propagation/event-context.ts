@@ -1,4 +1,5 @@
 import type { DatadogTraceContext } from '../trace-context';
+import { decodeBase64, firstRecord, isObject, MAX_CARRIER_LENGTH, parseJson, type Obj } from './event-fields';
 import { extractFromHeaders } from './headers';
 
 /**
@@ -20,19 +21,9 @@ export function extractEventContext(event: unknown): DatadogTraceContext | undef
   }
 }
 
-// A `_datadog` carrier is a handful of short headers; anything far larger is not one.
-const MAX_CARRIER_LENGTH = 8 * 1024;
-
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function extractFromRecords(event: Obj): DatadogTraceContext | undefined {
-  const records = event.Records;
-  if (!Array.isArray(records) || !isObject(records[0])) return undefined;
-  const record = records[0];
+  const record = firstRecord(event);
+  if (!record) return undefined;
   if (record.eventSource === 'aws:sqs') return extractFromSqsRecord(record);
   if (isObject(record.Sns)) return extractFromSnsMessage(record.Sns);
   if (record.eventSource === 'aws:kinesis' && isObject(record.kinesis)) return extractFromKinesis(record.kinesis);
@@ -41,14 +32,9 @@ function extractFromRecords(event: Obj): DatadogTraceContext | undefined {
 
 /** An SQS record: its `_datadog` attribute, else an SNS or EventBridge envelope in the body. */
 export function extractFromSqsRecord(record: Obj): DatadogTraceContext | undefined {
-  const attributes = record.messageAttributes;
-  const attribute = isObject(attributes) ? attributes._datadog : undefined;
-  if (isObject(attribute)) {
-    const dataType = typeof attribute.dataType === 'string' ? attribute.dataType : '';
-    if (dataType.startsWith('String')) return parseCarrier(attribute.stringValue);
-    if (dataType.startsWith('Binary')) return parseCarrier(decodeBase64(attribute.binaryValue));
-  }
-  const body = parseJson(record.body);
+  const own = sqsAttributeCarrier(record);
+  if (own) return extractFromHeaders(own);
+  const body = parseJson(record.body, MAX_ENVELOPE_LENGTH);
   if (isObject(body)) {
     if (body.Type === 'Notification' && isObject(body.MessageAttributes)) return extractFromSnsMessage(body);
     if (isObject(body.detail)) return extractFromEventBridge(body);
@@ -58,13 +44,9 @@ export function extractFromSqsRecord(record: Obj): DatadogTraceContext | undefin
 
 /** An SNS message (`Records[i].Sns`, or an SNS envelope delivered through SQS). */
 function extractFromSnsMessage(sns: Obj): DatadogTraceContext | undefined {
-  const attributes = sns.MessageAttributes;
-  const attribute = isObject(attributes) ? attributes._datadog : undefined;
-  if (isObject(attribute)) {
-    if (attribute.Type === 'String') return parseCarrier(attribute.Value);
-    if (attribute.Type === 'Binary') return parseCarrier(decodeBase64(attribute.Value));
-  }
-  const message = parseJson(sns.Message);
+  const carrier = snsAttributeCarrier(sns);
+  if (carrier) return extractFromHeaders(carrier);
+  const message = parseJson(sns.Message, MAX_ENVELOPE_LENGTH);
   return isObject(message) ? extractFromEventBridge(message) : undefined;
 }
 
@@ -74,25 +56,47 @@ function extractFromEventBridge(event: Obj): DatadogTraceContext | undefined {
 }
 
 function extractFromKinesis(kinesis: Obj): DatadogTraceContext | undefined {
-  const data = parseJson(decodeBase64(kinesis.data));
-  return isObject(data) ? extractFromHeaders(data._datadog) : undefined;
+  return extractFromHeaders(kinesisCarrier(kinesis));
 }
 
-function parseCarrier(text: unknown): DatadogTraceContext | undefined {
+/**
+ * The `_datadog` map of an SQS record's message attributes: `String` → JSON text, `Binary`
+ * (SNS raw delivery) → base64 JSON. Undefined when absent or malformed.
+ */
+export function sqsAttributeCarrier(record: Obj): Obj | undefined {
+  const attribute = isObject(record.messageAttributes) ? record.messageAttributes._datadog : undefined;
+  if (!isObject(attribute)) return undefined;
+  const dataType = typeof attribute.dataType === 'string' ? attribute.dataType : '';
+  if (dataType.startsWith('String')) return carrierObject(attribute.stringValue);
+  if (dataType.startsWith('Binary')) return carrierObject(decodeBase64(attribute.binaryValue));
+  return undefined;
+}
+
+/** The `_datadog` map of an SNS message: `Type: String` → JSON, `Type: Binary` → base64 JSON. */
+export function snsAttributeCarrier(sns: Obj): Obj | undefined {
+  const attribute = isObject(sns.MessageAttributes) ? sns.MessageAttributes._datadog : undefined;
+  if (!isObject(attribute)) return undefined;
+  if (attribute.Type === 'String') return carrierObject(attribute.Value);
+  if (attribute.Type === 'Binary') return carrierObject(decodeBase64(attribute.Value));
+  return undefined;
+}
+
+/** SQS bodies and SNS messages are at most 1 MiB (plus the envelope's JSON escaping). */
+export const MAX_ENVELOPE_LENGTH = 1_200_000;
+
+// Kinesis records are at most 1 MiB (about 1.4 MB as base64); the carrier lives inside the data.
+const MAX_KINESIS_DATA_LENGTH = 1_500_000;
+
+/** The `_datadog` map inside a Kinesis record's base64 JSON data, decoded only when it is there. */
+export function kinesisCarrier(kinesis: Obj): Obj | undefined {
+  const text = decodeBase64(kinesis.data, MAX_KINESIS_DATA_LENGTH);
+  if (!text || !text.includes('"_datadog"')) return undefined;
+  const data = parseJson(text, MAX_KINESIS_DATA_LENGTH);
+  return isObject(data) && isObject(data._datadog) ? data._datadog : undefined;
+}
+
+function carrierObject(text: unknown): Obj | undefined {
   if (typeof text !== 'string' || text.length > MAX_CARRIER_LENGTH) return undefined;
-  return extractFromHeaders(parseJson(text));
-}
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string' || text.length === 0 || (text[0] !== '{' && text[0] !== '[')) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeBase64(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length > MAX_CARRIER_LENGTH * 2) return undefined;
-  return Buffer.from(value, 'base64').toString('utf8');
+  const parsed = parseJson(text);
+  return isObject(parsed) ? parsed : undefined;
 }

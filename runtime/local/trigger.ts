@@ -1,0 +1,110 @@
+import type { DatadogTraceContext } from '../trace-context';
+import { inferredServiceName } from './service-mapping';
+
+/** Datadog's `function_trigger.event_source` values. */
+export type EventSource =
+  | 'api-gateway'
+  | 'application-load-balancer'
+  | 'cloudfront'
+  | 'cloudwatch-events'
+  | 'cloudwatch-logs'
+  | 'dynamodb'
+  | 'eventbridge'
+  | 'kinesis'
+  | 'lambda-function-url'
+  | 's3'
+  | 'sns'
+  | 'sqs'
+  | 'states';
+
+/** Whether the caller waited for the function (its span ends with `aws.lambda`) or not (it ends when `aws.lambda` starts). */
+export type Synchronicity = 'sync' | 'async';
+
+/** An inferred span for the upstream service, before it is started. */
+export interface InferredSpanSpec {
+  /** `aws.sqs`, `aws.apigateway`, … */
+  readonly name: string;
+  readonly service: string;
+  readonly resource: string;
+  /** Datadog span type: `web`, `http`, `sns`. */
+  readonly type: string;
+  /** When the upstream service handled the request (ms since the epoch). @default - the invocation's start */
+  readonly startMs?: number;
+  /** An explicit end (the API Gateway authorizer). @default - from the synchronicity rules */
+  readonly endMs?: number;
+  readonly synchronicity: Synchronicity;
+  readonly tags: Readonly<Record<string, string | number>>;
+}
+
+/** What an event says about what invoked the function. */
+export interface Trigger {
+  readonly eventSource?: EventSource;
+  readonly eventSourceArn?: string;
+  /** Tags for `aws.lambda` besides `function_trigger.*` (`http.*`, Step Functions details). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** An HTTP trigger: the result's `statusCode` goes on `aws.lambda` and the inferred span, 5xx is an error. */
+  readonly http: boolean;
+  /** Inferred spans, outermost first; the last one is the parent of `aws.lambda`. */
+  readonly spans: readonly InferredSpanSpec[];
+  /** The upstream trace context the event carries, if any. */
+  readonly context?: DatadogTraceContext;
+}
+
+/** Where the function runs, for ARNs built from event fields. */
+export interface TriggerEnv {
+  readonly region: string;
+  readonly partition: string;
+  readonly accountId?: string;
+}
+
+/** A trigger with only a carrier (a custom payload with `headers`). */
+export function carrierOnly(context: DatadogTraceContext | undefined): Trigger | undefined {
+  return context ? { tags: {}, http: false, spans: [], context } : undefined;
+}
+
+/** The part of an ARN after its last `sep` (`:` for queues and topics). */
+export function lastSegment(arn: string | undefined, sep = ':'): string | undefined {
+  if (!arn) return undefined;
+  const index = arn.lastIndexOf(sep);
+  const tail = index >= 0 ? arn.slice(index + 1) : arn;
+  return tail || undefined;
+}
+
+/** Drops undefined and empty values, so tags never read "undefined". */
+export function compactTags<T extends string | number>(tags: Record<string, T | undefined>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key in tags) {
+    const value = tags[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+/** How an async inferred span is named and serviced. */
+export interface AsyncSpanInput {
+  readonly name: string;
+  readonly resource: string;
+  /** The resource's own name: the mapping's specific key and the default service. */
+  readonly specific: string;
+  /** The trigger's `DD_SERVICE_MAPPING` key, e.g. `lambda_sqs`. */
+  readonly mappingKey: string;
+  /** The service when resource names are off, e.g. `sqs`. */
+  readonly genericService: string;
+  readonly startMs: number | undefined;
+  readonly tags: Readonly<Record<string, string | number>>;
+  /** @default 'web' */
+  readonly type?: string;
+}
+
+/** An async inferred span (queues, topics, streams, buckets, tables), tagged with its `operation_name`. */
+export function asyncSpan(input: AsyncSpanInput): InferredSpanSpec {
+  return {
+    name: input.name,
+    service: inferredServiceName(input.specific, input.mappingKey, input.genericService),
+    resource: input.resource,
+    type: input.type ?? 'web',
+    startMs: input.startMs,
+    synchronicity: 'async',
+    tags: { operation_name: input.name, ...input.tags },
+  };
+}

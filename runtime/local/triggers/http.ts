@@ -1,0 +1,188 @@
+import { extractAuthorizerContext, type AuthorizerContext } from '../../propagation/authorizer';
+import { isObject, num, str, type Obj } from '../../propagation/event-fields';
+import { extractFromHeaders } from '../../propagation/headers';
+import { inferredServiceName } from '../service-mapping';
+import { compactTags, type InferredSpanSpec, type Synchronicity, type Trigger, type TriggerEnv } from '../trigger';
+
+/**
+ * HTTP triggers: API Gateway REST (v1), HTTP API (v2), WebSocket, Lambda Function URLs and
+ * ALB. The carrier is the authorizer's `_datadog` (when the authorizer ran for this
+ * request), else the request headers (Datadog, then W3C).
+ */
+export function httpTrigger(event: Obj, env: TriggerEnv): Trigger | undefined {
+  const rc = event.requestContext;
+  if (!isObject(rc)) return undefined;
+  if (isObject(rc.elb)) return albTrigger(event, rc);
+  if (str(rc.messageDirection)) return webSocketTrigger(event, rc, env);
+  if (event.version === '2.0' && typeof event.rawQueryString === 'string') {
+    const domain = str(rc.domainName) ?? '';
+    return domain.includes('lambda-url') ? functionUrlTrigger(event, rc) : httpApiTrigger(event, rc, env);
+  }
+  if (str(rc.stage) && str(event.httpMethod) && str(event.resource)) return restApiTrigger(event, rc, env);
+  return undefined;
+}
+
+function restApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
+  const domain = str(rc.domainName) ?? '';
+  const apiId = str(rc.apiId) ?? '';
+  const stage = str(rc.stage) ?? '';
+  const method = str(event.httpMethod) ?? '';
+  const path = str(event.path) ?? str(rc.path) ?? '';
+  const route = str(rc.resourcePath) ?? str(event.resource) ?? path;
+  const authorizer = extractAuthorizerContext(rc);
+  const requestTime = num(rc.requestTimeEpoch);
+  const apiGateway: InferredSpanSpec = {
+    name: 'aws.apigateway',
+    service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
+    resource: `${method} ${route}`,
+    type: 'web',
+    startMs: requestTime,
+    synchronicity: invocationType(event),
+    tags: apiTags(domain, path, method, stage, apiId, `arn:${env.partition}:apigateway:${env.region}::/restapis/${apiId}`),
+  };
+  return {
+    eventSource: 'api-gateway',
+    eventSourceArn: stageArn(env, apiId, stage),
+    tags: httpLambdaTags(domain, path, method, str(event.resource), event.headers),
+    http: true,
+    spans: authorizer ? withAuthorizerSpan(apiGateway, authorizer, requestTime) : [apiGateway],
+    context: authorizer?.context ?? headerContext(event),
+  };
+}
+
+/**
+ * A traced authorizer ran before this request: API Gateway's authorizer step becomes a span
+ * from the authorizer's end until API Gateway called us, and the API Gateway span starts there.
+ */
+function withAuthorizerSpan(apiGateway: InferredSpanSpec, authorizer: AuthorizerContext, requestTime: number | undefined): InferredSpanSpec[] {
+  const start = authorizer.finishTimeMs;
+  if (start === undefined) return [apiGateway];
+  const end = Math.max(start, (requestTime ?? start) + authorizer.integrationLatencyMs);
+  const span: InferredSpanSpec = { ...apiGateway, name: 'aws.apigateway.authorizer', startMs: start, endMs: end, synchronicity: 'sync' };
+  return [span, { ...apiGateway, startMs: end }];
+}
+
+function httpApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
+  const domain = str(rc.domainName) ?? '';
+  const apiId = str(rc.apiId) ?? '';
+  const stage = str(rc.stage) ?? '';
+  const http = isObject(rc.http) ? rc.http : {};
+  const method = str(http.method) ?? '';
+  const path = str(event.rawPath) ?? str(http.path) ?? '';
+  const route = routeOf(str(event.routeKey) ?? str(rc.routeKey));
+  const authorizer = extractAuthorizerContext(rc);
+  const tags = apiTags(domain, path, method, stage, apiId, `arn:${env.partition}:apigateway:${env.region}::/apis/${apiId}`);
+  const spec: InferredSpanSpec = {
+    name: 'aws.httpapi',
+    service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
+    resource: `${method} ${route ?? path}`,
+    type: 'web',
+    // HTTP APIs get no authorizer span: the request starts where the authorizer finished.
+    startMs: authorizer?.finishTimeMs ?? num(rc.timeEpoch),
+    synchronicity: invocationType(event),
+    tags: { ...tags, ...compactTags({ 'http.protocol': str(http.protocol), 'http.source_ip': str(http.sourceIp), 'http.user_agent': str(http.userAgent) }) },
+  };
+  return {
+    eventSource: 'api-gateway',
+    eventSourceArn: stageArn(env, apiId, stage),
+    tags: httpLambdaTags(domain, path, method, route, event.headers),
+    http: true,
+    spans: [spec],
+    context: authorizer?.context ?? headerContext(event),
+  };
+}
+
+function webSocketTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
+  const domain = str(rc.domainName) ?? '';
+  const apiId = str(rc.apiId) ?? '';
+  const stage = str(rc.stage) ?? '';
+  const routeKey = str(rc.routeKey) ?? '';
+  const spec: InferredSpanSpec = {
+    name: 'aws.apigateway',
+    service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
+    resource: `${domain} ${routeKey}`.trim(),
+    type: 'web',
+    startMs: num(rc.requestTimeEpoch),
+    synchronicity: 'sync',
+    tags: compactTags({
+      endpoint: routeKey,
+      stage,
+      domain_name: domain,
+      apiid: apiId,
+      message_direction: str(rc.messageDirection),
+      connection_id: str(rc.connectionId),
+      event_type: str(rc.eventType),
+      dd_resource_key: `arn:${env.partition}:apigateway:${env.region}::/apis/${apiId}`,
+    }),
+  };
+  return { eventSource: 'api-gateway', eventSourceArn: stageArn(env, apiId, stage), tags: {}, http: false, spans: [spec], context: headerContext(event) };
+}
+
+function functionUrlTrigger(event: Obj, rc: Obj): Trigger {
+  const domain = str(rc.domainName) ?? '';
+  const http = isObject(rc.http) ? rc.http : {};
+  const method = str(http.method) ?? '';
+  const path = str(event.rawPath) ?? str(http.path) ?? '';
+  const spec: InferredSpanSpec = {
+    name: 'aws.lambda.url',
+    service: inferredServiceName(str(rc.apiId) ?? domain, 'lambda_url', domain, domain),
+    resource: `${method} ${path}`,
+    type: 'http',
+    startMs: num(rc.timeEpoch),
+    synchronicity: 'sync',
+    tags: compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, 'http.source_ip': str(http.sourceIp), 'http.user_agent': str(http.userAgent) }),
+  };
+  return { eventSource: 'lambda-function-url', tags: httpLambdaTags(domain, path, method, undefined, event.headers), http: true, spans: [spec], context: headerContext(event) };
+}
+
+/** ALB: no inferred span (the extension does not build one either), only the trigger and HTTP tags. */
+function albTrigger(event: Obj, rc: Obj): Trigger {
+  const targetGroupArn = isObject(rc.elb) ? str(rc.elb.targetGroupArn) : undefined;
+  const path = str(event.path) ?? '';
+  const tags = compactTags({ 'http.url_details.path': path, 'http.method': str(event.httpMethod), 'http.referer': header(event.headers, 'referer') });
+  return { eventSource: 'application-load-balancer', eventSourceArn: targetGroupArn, tags, http: true, spans: [], context: headerContext(event) };
+}
+
+function apiTags(domain: string, path: string, method: string, stage: string, apiId: string, resourceKey: string): Record<string, string> {
+  return compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, stage, domain_name: domain, apiid: apiId, dd_resource_key: resourceKey });
+}
+
+/** The `http.*` tags Datadog puts on `aws.lambda` for HTTP triggers. */
+function httpLambdaTags(domain: string, path: string, method: string, route: string | undefined, headers: unknown): Record<string, string> {
+  return compactTags({
+    'http.url': domain ? `https://${domain}${path}` : undefined,
+    'http.url_details.path': path,
+    'http.method': method,
+    'http.route': route,
+    'http.referer': header(headers, 'referer'),
+  });
+}
+
+function stageArn(env: TriggerEnv, apiId: string, stage: string): string {
+  return `arn:${env.partition}:apigateway:${env.region}::/restapis/${apiId}/stages/${stage}`;
+}
+
+/** `"GET /orders/{id}"` → `/orders/{id}`; `$default` has no route. */
+function routeOf(routeKey: string | undefined): string | undefined {
+  if (!routeKey || routeKey === '$default') return undefined;
+  const space = routeKey.indexOf(' ');
+  return space >= 0 ? routeKey.slice(space + 1) : routeKey;
+}
+
+/** `X-Amz-Invocation-Type: Event` makes an API Gateway integration asynchronous. */
+function invocationType(event: Obj): Synchronicity {
+  return header(event.headers, 'x-amz-invocation-type')?.toLowerCase() === 'event' ? 'async' : 'sync';
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (!isObject(headers)) return undefined;
+  for (const key in headers) {
+    if (key.length === name.length && key.toLowerCase() === name) return str(headers[key]);
+  }
+  return undefined;
+}
+
+/** Request headers, or the first of each multi-value header. */
+export function headerContext(event: Obj) {
+  return extractFromHeaders(isObject(event.headers) ? event.headers : event.multiValueHeaders);
+}

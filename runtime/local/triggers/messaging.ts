@@ -1,0 +1,144 @@
+import { kinesisCarrier, MAX_ENVELOPE_LENGTH, snsAttributeCarrier, sqsAttributeCarrier } from '../../propagation/event-context';
+import { isObject, isoToMs, num, parseJson, str, type Obj } from '../../propagation/event-fields';
+import { extractFromHeaders } from '../../propagation/headers';
+import { extractStepFunctionsContext } from '../../propagation/step-functions';
+import { datadogContextFromXrayHeader } from '../../propagation/xray';
+import type { DatadogTraceContext } from '../../trace-context';
+import { asyncSpan, compactTags, lastSegment, type InferredSpanSpec, type Trigger } from '../trigger';
+
+/**
+ * Messaging triggers: SQS (with SNS→SQS and EventBridge→SQS envelopes), SNS, EventBridge and
+ * Kinesis. Only the first record of a batch is read, as every Datadog library does.
+ */
+export function sqsTrigger(record: Obj): Trigger {
+  const queueArn = str(record.eventSourceARN);
+  const queueName = lastSegment(queueArn) ?? 'sqs';
+  const attributes = isObject(record.attributes) ? record.attributes : {};
+  const sentMs = num(attributes.SentTimestamp);
+  const sqs = asyncSpan({
+    name: 'aws.sqs',
+    resource: queueName,
+    specific: queueName,
+    mappingKey: 'lambda_sqs',
+    genericService: 'sqs',
+    startMs: sentMs,
+    tags: {
+      ...compactTags({ queuename: queueName, event_source_arn: queueArn, receipt_handle: str(record.receiptHandle), sender_id: str(attributes.SenderId) }),
+      ...compactTags({ retry_count: num(attributes.ApproximateReceiveCount) }),
+    },
+  });
+  const envelope = sqsEnvelope(record.body);
+  const own = () => carrierContext(sqsAttributeCarrier(record)) ?? datadogContextFromXrayHeader(attributes.AWSTraceHeader);
+  if (envelope?.kind === 'sns') {
+    // The SNS hop ends where SQS took the message over.
+    return { ...messagingTrigger('sqs', queueArn, [snsSpec(envelope.body), sqs]), context: carrierContext(snsAttributeCarrier(envelope.body)) ?? own() };
+  }
+  if (envelope?.kind === 'eventbridge') {
+    const eventBridge = eventBridgeSpec(envelope.body);
+    return { ...messagingTrigger('sqs', queueArn, [eventBridge.spec, sqs]), context: eventBridge.context ?? own() };
+  }
+  return { ...messagingTrigger('sqs', queueArn, [sqs]), context: own() };
+}
+
+export function snsTrigger(sns: Obj): Trigger {
+  return { ...messagingTrigger('sns', str(sns.TopicArn), [snsSpec(sns)]), context: carrierContext(snsAttributeCarrier(sns)) };
+}
+
+/** An EventBridge event (not a scheduled `aws.events` one). */
+export function eventBridgeTrigger(event: Obj): Trigger {
+  const { spec, context } = eventBridgeSpec(event);
+  return { ...messagingTrigger('eventbridge', str(event.source), [spec]), context };
+}
+
+export function kinesisTrigger(record: Obj): Trigger {
+  const kinesis = isObject(record.kinesis) ? record.kinesis : {};
+  const streamArn = str(record.eventSourceARN);
+  const streamName = lastSegment(streamArn, '/') ?? 'kinesis';
+  const eventId = str(record.eventID);
+  const arrival = num(kinesis.approximateArrivalTimestamp);
+  const spec = asyncSpan({
+    name: 'aws.kinesis',
+    resource: streamName,
+    specific: streamName,
+    mappingKey: 'lambda_kinesis',
+    genericService: 'kinesis',
+    startMs: arrival === undefined ? undefined : arrival * 1000,
+    tags: compactTags({
+      streamname: streamName,
+      shardid: eventId?.split(':')[0],
+      partition_key: str(kinesis.partitionKey),
+      event_id: eventId,
+      event_name: str(record.eventName),
+      event_source_arn: streamArn,
+      event_version: str(record.eventVersion),
+    }),
+  });
+  return { ...messagingTrigger('kinesis', streamArn, [spec]), context: carrierContext(kinesisCarrier(kinesis)) };
+}
+
+function messagingTrigger(eventSource: 'sqs' | 'sns' | 'eventbridge' | 'kinesis', arn: string | undefined, spans: InferredSpanSpec[]): Trigger {
+  return { eventSource, eventSourceArn: arn, tags: {}, http: false, spans };
+}
+
+function snsSpec(sns: Obj): InferredSpanSpec {
+  const topicArn = str(sns.TopicArn);
+  const topicName = lastSegment(topicArn) ?? 'sns';
+  return asyncSpan({
+    name: 'aws.sns',
+    resource: topicName,
+    specific: topicName,
+    mappingKey: 'lambda_sns',
+    genericService: 'sns',
+    type: 'sns',
+    startMs: isoToMs(sns.Timestamp),
+    tags: compactTags({
+      topicname: topicName,
+      topic_arn: topicArn,
+      message_id: str(sns.MessageId),
+      type: str(sns.Type),
+      subject: str(sns.Subject),
+      event_subscription_arn: str(sns.EventSubscriptionArn),
+    }),
+  });
+}
+
+function eventBridgeSpec(event: Obj): { spec: InferredSpanSpec; context?: DatadogTraceContext } {
+  const carrier = isObject(event.detail) && isObject(event.detail._datadog) ? event.detail._datadog : undefined;
+  const source = str(event.source) ?? 'eventbridge';
+  // Producers may name the bus and give the millisecond send time; `time` has second precision.
+  const resource = str(carrier?.['x-datadog-resource-name']) ?? source;
+  const startMs = num(carrier?.['x-datadog-start-time']) ?? isoToMs(event.time);
+  const spec = asyncSpan({
+    name: 'aws.eventbridge',
+    resource,
+    specific: resource,
+    mappingKey: 'lambda_eventbridge',
+    genericService: 'eventbridge',
+    startMs,
+    tags: compactTags({ detail_type: str(event['detail-type']), source }),
+  });
+  return { spec, context: carrierContext(carrier) };
+}
+
+type Envelope = { kind: 'sns'; body: Obj } | { kind: 'eventbridge'; body: Obj };
+
+/**
+ * An SNS notification or EventBridge event delivered through SQS. The body is parsed only when
+ * it looks like one (a cheap substring test first), and only up to SQS's size limit.
+ */
+function sqsEnvelope(body: unknown): Envelope | undefined {
+  if (typeof body !== 'string' || body.length > MAX_ENVELOPE_LENGTH || body[0] !== '{') return undefined;
+  const maybeSns = body.includes('"TopicArn"');
+  if (!maybeSns && !body.includes('"detail-type"')) return undefined;
+  const parsed = parseJson(body, MAX_ENVELOPE_LENGTH);
+  if (!isObject(parsed)) return undefined;
+  if (maybeSns && parsed.Type === 'Notification' && str(parsed.TopicArn)) return { kind: 'sns', body: parsed };
+  if (str(parsed['detail-type']) && isObject(parsed.detail)) return { kind: 'eventbridge', body: parsed };
+  return undefined;
+}
+
+/** A `_datadog` map: Datadog or W3C headers, else a Step Functions context (Step Functions → SQS/SNS/EventBridge). */
+function carrierContext(carrier: Obj | undefined): DatadogTraceContext | undefined {
+  if (!carrier) return undefined;
+  return extractFromHeaders(carrier) ?? extractStepFunctionsContext(carrier)?.context;
+}
