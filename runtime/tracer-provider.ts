@@ -1,7 +1,7 @@
 import { context, ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { LambdaContextManager } from './context-manager';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
 import { isExtensionInstalled } from './extension-presence';
 import { DatadogSpanExporter } from './export/span-exporter';
@@ -103,7 +103,7 @@ function exporterMode(config: DatadogConfig): 'agent' | 'log' | 'none' {
 
 function registerGlobally(provider: BasicTracerProvider): void {
   // Both calls are no-ops (returning false) when the application registered its own first.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(new LambdaContextManager().enable());
   trace.setGlobalTracerProvider(provider);
 }
 

@@ -6,7 +6,7 @@
  * Lambda sandbox would give it.
  */
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { LambdaContextManager } from '../../runtime/context-manager';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ export class LocalFunction<E, R> {
   /** Starts the function's extension; `name` is its function name and service. */
   static async start<E, R>(name: string, handler: Handler<E, R>): Promise<LocalFunction<E, R>> {
     // Once per process: spans find their parent across `await`.
-    otelContext.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    otelContext.setGlobalContextManager(new LambdaContextManager().enable());
     const extension = await ExtensionEmulator.start({ service: name, functionName: name });
     const config = { ...extension.config(), service: name };
     const provider = createTracerProvider({ config, registerGlobal: false });

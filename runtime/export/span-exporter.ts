@@ -1,6 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { Encoder } from '@msgpack/msgpack';
 import { randomUUID } from 'node:crypto';
 import { log } from '../log';
 import { EndpointHealth } from '../transport/endpoint-health';
@@ -9,6 +8,7 @@ import { LIBRARY_VERSION } from '../version';
 import type { DatadogTrace } from './datadog-span';
 import { toDatadogSpan, type SpanMappingOptions } from './span-mapping';
 import { readDatadogTraceState } from './trace-state';
+import { encodeTraces } from './v04-encoder';
 
 export interface DatadogSpanExporterOptions {
   /**
@@ -51,8 +51,6 @@ export class DatadogSpanExporter implements SpanExporter {
   readonly #mapping: SpanMappingOptions;
   readonly #writeLine: (line: string) => void;
   readonly #health = new EndpointHealth();
-  // useBigInt64 writes BigInt as uint64 (0xcf); ids and nanosecond times are BigInt for that reason.
-  readonly #encoder = new Encoder({ useBigInt64: true });
   readonly #pending = new Set<Promise<void>>();
   #shutdown = false;
 
@@ -116,7 +114,7 @@ export class DatadogSpanExporter implements SpanExporter {
 
   /** Encodes the v0.4 payload: an array of chunks, each an array of span maps. */
   encode(traces: readonly DatadogTrace[]): Uint8Array {
-    return this.#encoder.encode(traces);
+    return encodeTraces(traces);
   }
 
   private async send(traces: DatadogTrace[]): Promise<ExportResult> {
