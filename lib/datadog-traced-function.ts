@@ -71,17 +71,26 @@ const HANDLER_NAME = /^(?:[A-Za-z_$][\w$]*)$/;
  * });
  */
 export class DatadogTracedFunction extends NodejsFunction {
+  /**
+   * The file esbuild bundles: the generated wrapper entry, or your `entry` when `wrapHandler`
+   * is false; undefined when `code` is given.
+   */
+  readonly bundledEntry?: string;
+
   constructor(scope: Construct, id: string, props: DatadogTracedFunctionProps) {
     const where = pathOf(scope, id);
     const runtime = checkRuntime(where, props.runtime ?? lambda.Runtime.NODEJS_24_X);
     const settings = checkSettings(where, props.datadog);
+    const { entry, handler } = entryAndHandler(scope, where, props);
     super(scope, id, {
       ...props,
       runtime,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       bundling: bundlingOptions(props.bundling),
-      ...entryAndHandler(scope, where, props),
+      entry,
+      handler,
     });
+    this.bundledEntry = entry;
     applyDatadog(this, settings, props.environment ?? {});
   }
 }
