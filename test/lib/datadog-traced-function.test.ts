@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ConfigurationError, DatadogApiKey, DatadogTracedFunction, DD_ENV } from '../../lib';
+import { ConfigurationError, DatadogTracedFunction, DD_ENV, type DatadogApiKey } from '../../lib';
 import { FIXTURE_ENTRY, removeTestApps, testApp, testStack, tracedFunction, tracedProps } from './support';
 
 afterAll(removeTestApps);
@@ -11,7 +11,7 @@ const FUNCTION = 'AWS::Lambda::Function';
 
 function variables(stack: Stack): Record<string, unknown> {
   const [fn] = Object.values(Template.fromStack(stack).findResources(FUNCTION));
-  return fn.Properties.Environment.Variables;
+  return fn.Properties.Environment.Variables as Record<string, unknown>;
 }
 
 describe('DatadogTracedFunction', () => {

@@ -4,7 +4,8 @@ import type { DatadogSettings } from '../../lib';
 import { datadogEnvironment, mergeEnvironment } from '../../lib/environment';
 
 const base: DatadogSettings = { service: 'orders', apiKey: DatadogApiKey.fromPlainText('k') };
-const build = (overrides: Record<string, unknown>) => datadogEnvironment({ ...base, ...overrides } as DatadogSettings, 'Stack/Orders');
+// Overrides are deliberately loose: they include values of the wrong type, as JavaScript callers can pass.
+const build = (overrides: Record<string, unknown>) => datadogEnvironment(Object.assign({}, base, overrides), 'Stack/Orders');
 
 describe('datadogEnvironment', () => {
   it('accepts tokens for site, service and the DogStatsD port without checking them', () => {
