@@ -1,0 +1,56 @@
+import { ENV as RUNTIME_ENV } from '../runtime/config';
+
+/**
+ * Environment variables the construct writes. The runtime's names come from `runtime/config.ts`
+ * (one source of truth); the rest are read by the Datadog Lambda Extension only.
+ */
+export const DD_ENV = {
+  ...RUNTIME_ENV,
+  SITE: 'DD_SITE',
+  SERVERLESS_LOGS_ENABLED: 'DD_SERVERLESS_LOGS_ENABLED',
+  API_KEY: 'DD_API_KEY',
+  API_KEY_SECRET_ARN: 'DD_API_KEY_SECRET_ARN',
+  API_KEY_SSM_ARN: 'DD_API_KEY_SSM_ARN',
+  KMS_API_KEY: 'DD_KMS_API_KEY',
+} as const;
+
+/** The variables that each name an API key source; the extension needs exactly one. */
+export const API_KEY_VARIABLES: readonly string[] = [DD_ENV.API_KEY, DD_ENV.API_KEY_SECRET_ARN, DD_ENV.API_KEY_SSM_ARN, DD_ENV.KMS_API_KEY];
+
+/**
+ * The Datadog Lambda Extension layer version used when none is given: release v99
+ * (2026-07-27), the newest published when this package version was cut.
+ */
+export const DEFAULT_EXTENSION_LAYER_VERSION = 99;
+
+/** The AWS account that publishes the extension layer, per partition. Other partitions have none. */
+export const EXTENSION_LAYER_ACCOUNTS: Readonly<Record<string, string>> = {
+  aws: '464622532012',
+  'aws-us-gov': '002406178527',
+};
+
+/** Layer names per Lambda architecture (`Architecture.name`). */
+export const EXTENSION_LAYER_NAMES: Readonly<Record<string, string>> = {
+  arm64: 'Datadog-Extension-ARM',
+  x86_64: 'Datadog-Extension',
+};
+
+/**
+ * The Datadog sites (`DD_SITE`), as listed by Datadog's own tools in 2026-11
+ * (datadog-cdk-constructs `siteList`).
+ * @see https://docs.datadoghq.com/getting_started/site/
+ */
+export const DATADOG_SITES: readonly string[] = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'uk1.datadoghq.com',
+  'ddog-gov.com',
+  'us2.ddog-gov.com',
+];
+
+/** Prefix of the ids of the warnings this package adds (`cdk synth` prints them with the id). */
+export const WARNING_PREFIX = 'datadog-lambda-ts';
