@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RESULT_MARK } from './processes/lambda-fixtures';
+import { PORTS } from './scenarios';
+import { paths } from './workspace';
 
 /** Runs `node <args>` to completion and returns the JSON it reported on its result line. */
 export function runChild<T>(node: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<T> {
@@ -28,4 +30,13 @@ export function startDaemon(node: string, args: readonly string[], env: NodeJS.P
     });
     child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code} before it was ready`)));
   });
+}
+
+/**
+ * Starts the extension stand-in on the real extension ports. It always runs on the
+ * orchestrator's Node, so it answers equally fast whichever Node is measured.
+ */
+export function startStandIn(intakeDelayMs = 0): Promise<ChildProcess> {
+  const ports = [PORTS.lifecycle, PORTS.traces, PORTS.dogstatsd, PORTS.runtimeApi, intakeDelayMs];
+  return startDaemon(process.execPath, [paths.process('extension-stand-in'), ...ports.map(String)], { PATH: process.env.PATH });
 }

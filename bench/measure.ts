@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runChild, startDaemon } from './child-process';
+import { runChild, startStandIn } from './child-process';
 import type { BenchOptions } from './options';
 import type { ColdSample } from './processes/cold-init';
 import type { StandInStats } from './processes/extension-stand-in';
@@ -79,12 +79,7 @@ export async function measureNode(node: string, options: BenchOptions): Promise<
     warm: {},
   };
 
-  // The stand-in always runs on this (the orchestrator's) Node, so it answers equally fast for every target.
-  const standIn = await startDaemon(
-    process.execPath,
-    [paths.process('extension-stand-in'), ...[PORTS.lifecycle, PORTS.traces, PORTS.dogstatsd, PORTS.runtimeApi].map(String)],
-    { PATH: process.env.PATH },
-  );
+  const standIn = await startStandIn(options.intakeDelayMs);
   try {
     const rounds = options.coldWarmupRounds + options.coldSamples;
     for (let round = 0; round < rounds; round += 1) {

@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly warmRuns: number;
   /** Also break our warm invocation down by phase and write a CPU profile. */
   readonly profile: boolean;
+  /** Delay of every trace-intake answer (ms): a diagnostic showing who waits for the flush. */
+  readonly intakeDelayMs: number;
 }
 
 /** The Node binaries measured when no `--node` is given: this machine's and the 22 and 24 downloads. */
@@ -29,9 +31,10 @@ const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>]
   --node <path>      a Node binary to measure (repeatable; default: ${DEFAULT_NODES.join(', ')})
   --quick            fewer samples (cold 8, invocations 500): a smoke run in about a minute
   --cold <n>         cold samples per scenario (default 20, after 3 warm-up rounds)
-  --invocations <n>  warm invocations per handler (default 2000, after 200 warm-up)
+  --invocations <n>  warm invocations per handler (default 2000, after 500 warm-up)
   --warm-runs <n>    warm processes per scenario, pooled (default 2)
-  --profile          also time our invocation phase by phase and write a CPU profile`;
+  --profile          also time our invocation phase by phase and write a CPU profile
+  --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)`;
 
 /** Parses argv (without `node script`); exits with the usage text on `--help` or a bad flag. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -41,6 +44,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let cold: number | undefined;
   let invocations: number | undefined;
   let warmRuns: number | undefined;
+  let intakeDelayMs = 0;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = () => {
@@ -54,6 +58,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === '--cold') cold = positiveInteger(flag, value());
     else if (flag === '--invocations') invocations = positiveInteger(flag, value());
     else if (flag === '--warm-runs') warmRuns = positiveInteger(flag, value());
+    else if (flag === '--intake-delay') intakeDelayMs = positiveInteger(flag, value());
     else if (flag === '--help' || flag === '-h') fail();
     else fail(`unknown option ${flag}`);
   }
@@ -64,9 +69,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     coldSamples: cold ?? (quick ? 8 : 20),
     coldWarmupRounds: quick ? 1 : 3,
     invocations: invocations ?? (quick ? 500 : 2000),
-    warmupInvocations: quick ? 100 : 200,
+    warmupInvocations: quick ? 100 : 500,
     warmRuns: warmRuns ?? (quick ? 1 : 2),
     profile,
+    intakeDelayMs,
   };
 }
 

@@ -4,11 +4,11 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { runChild, startDaemon } from './child-process';
+import { runChild, startStandIn } from './child-process';
 import { nodeVersions } from './measure';
 import type { BenchOptions } from './options';
 import type { PhaseTiming } from './processes/phase-profile';
-import { lambdaEnv, PORTS, scenarios } from './scenarios';
+import { lambdaEnv, scenarios } from './scenarios';
 import { paths } from './workspace';
 
 /** Phase timings and CPU-profile hot spots on one Node. */
@@ -32,11 +32,7 @@ export async function runPhaseProfile(node: string, options: BenchOptions): Prom
   const { node: version } = nodeVersions(node);
   const major = Number(/^v(\d+)/.exec(version)![1]);
   const env = { ...lambdaEnv(major), BENCH_WARMUP: String(options.warmupInvocations), BENCH_INVOCATIONS: String(options.invocations) };
-  const standIn = await startDaemon(
-    process.execPath,
-    [paths.process('extension-stand-in'), ...[PORTS.lifecycle, PORTS.traces, PORTS.dogstatsd, PORTS.runtimeApi].map(String)],
-    { PATH: process.env.PATH },
-  );
+  const standIn = await startStandIn(options.intakeDelayMs);
   try {
     process.stderr.write(`${version} phase profile\n`);
     const { phases } = await runChild<{ phases: PhaseTiming[] }>(node, [paths.process('phase-profile')], env);

@@ -4,7 +4,9 @@
  * the trace intake, swallows DogStatsD datagrams, and plays the Lambda Runtime API's response
  * endpoint so the harness can return each result the way the Lambda runtime does.
  *
- * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api>`. Prints `ready` when
+ * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api> [<intake delay ms>]`; the
+ * delay holds every trace-intake answer back, which shows who waits for the flush's response.
+ * Prints `ready` when
  * listening. `GET /bench/stats` on the runtime-API port returns request counts and the spans
  * found in the trace payloads (decoded then, never while a measurement runs); `POST /bench/reset`
  * clears them.
@@ -22,7 +24,7 @@ export interface StandInStats {
   readonly datagrams: number;
 }
 
-const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort] = process.argv.slice(2).map(Number);
+const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort, intakeDelayMs = 0] = process.argv.slice(2).map(Number);
 const HOST = '127.0.0.1';
 
 let requests: Record<string, number> = {};
@@ -78,7 +80,8 @@ async function main(): Promise<void> {
   await serve(tracesPort, (req, body, res) => {
     count(`${req.method} ${req.url}`);
     if (req.url?.includes('/traces')) payloads.push(body);
-    json(res, 200, '{"rate_by_service":{}}');
+    if (intakeDelayMs > 0) setTimeout(() => json(res, 200, '{"rate_by_service":{}}'), intakeDelayMs);
+    else json(res, 200, '{"rate_by_service":{}}');
   });
   await serve(runtimePort, (req, _body, res) => {
     if (req.url === '/bench/stats') return json(res, 200, JSON.stringify(stats()));

@@ -8,7 +8,7 @@
  */
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { connect, type Socket } from 'node:net';
+import { Agent, request } from 'node:http';
 import { processConfig } from '../../runtime/config';
 import { DatadogSpanExporter } from '../../runtime/export/span-exporter';
 import { createRootSpan, endRootSpan } from '../../runtime/invocation';
@@ -16,6 +16,7 @@ import { eventBody } from '../../runtime/payload';
 import { loopbackRequest } from '../../runtime/transport/loopback-http';
 import { summarize, type Summary } from '../stats';
 import { apiGatewayEvent, lambdaContext, reportResult, requestId } from './lambda-fixtures';
+import { RawHttpClient } from './raw-http';
 
 /** One timed phase. */
 export interface PhaseTiming {
@@ -30,50 +31,39 @@ const tracesUrl = process.env.DD_TRACE_AGENT_URL!;
 const now = () => process.hrtime.bigint();
 const micros = (from: bigint) => Number(now() - from) / 1e3;
 
-/** Runs `step` warm-up + measured times and summarizes the measured ones. */
+let runtimeApi: RawHttpClient;
+
+/**
+ * Runs `step` warm-up + measured times and summarizes the measured ones. Between steps, as
+ * between invocations, a Runtime API round trip lets answers nobody awaited be read.
+ */
 async function measure(phase: string, step: (i: number) => unknown): Promise<PhaseTiming> {
   const samples: number[] = [];
   for (let i = 0; i < warmup + invocations; i += 1) {
     const start = now();
     await step(i);
     if (i >= warmup) samples.push(micros(start));
+    await runtimeApi.request('POST', '/2018-06-01/runtime/invocation/x/response', '{}');
   }
   return { phase, us: summarize(samples) };
 }
 
-/** An HTTP/1.1 client on one raw keep-alive socket: the floor under any `node:http` client. */
-class RawHttp {
-  #done: ((body: string) => void) | undefined;
-  #buffer = '';
+const agent = new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
 
-  private constructor(private readonly socket: Socket) {
-    socket.setNoDelay(true);
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      this.#buffer += chunk;
-      const end = this.#buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/content-length: *(\d+)/i.exec(this.#buffer.slice(0, end))?.[1] ?? 0);
-      if (this.#buffer.length < end + 4 + length) return;
-      const body = this.#buffer.slice(end + 4, end + 4 + length);
-      this.#buffer = '';
-      this.#done?.(body);
+/** A `node:http` keep-alive request that resolves on its answer, or as soon as the socket has taken it. */
+function httpSend(url: string, method: string, body: string | Uint8Array, until: 'answer' | 'written'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const req = request(url, { method, agent, headers: { 'content-type': 'application/json', 'content-length': String(length) } });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      res.resume();
+      if (until === 'answer') res.once('end', resolve);
     });
-  }
-
-  static open(url: string): Promise<RawHttp> {
-    const { hostname, port } = new URL(url);
-    return new Promise((resolve) => {
-      const socket = connect(Number(port), hostname, () => resolve(new RawHttp(socket)));
+    req.end(body, () => {
+      if (until === 'written') resolve();
     });
-  }
-
-  post(path: string, body: string): Promise<string> {
-    return new Promise((resolve) => {
-      this.#done = resolve;
-      this.socket.write(`POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    });
-  }
+  });
 }
 
 /** Finished spans shaped like the bench handler's: a child of the invocation's remote parent. */
@@ -85,16 +75,9 @@ function sampleSpans(count: number) {
   return memory.getFinishedSpans();
 }
 
-async function main(): Promise<void> {
+/** The wrapper's steps, in `wrapHandler`'s order, each timed on its own. */
+async function wrapperPhases(event: unknown, handler: () => Promise<unknown>, suffix = ''): Promise<PhaseTiming[]> {
   const config = processConfig();
-  const event = apiGatewayEvent();
-  const tracer = trace.getTracer('bench');
-  const handler = () => Promise.resolve(tracer.startActiveSpan('bench.child', (span) => (span.end(), { statusCode: 200 })));
-  const post = (path: string, body: string) =>
-    loopbackRequest({ url: `${lifecycleUrl}${path}`, headers: { 'content-type': 'application/json' }, body, timeoutMs: 1000 });
-
-  const phases: PhaseTiming[] = [];
-  // The wrapper's steps, in wrapHandler's order, each timed on its own.
   const start: number[] = [];
   const run: number[] = [];
   const end: number[] = [];
@@ -107,32 +90,76 @@ async function main(): Promise<void> {
     const t2 = now();
     await endRootSpan(root, { result });
     const t3 = now();
+    await runtimeApi.request('POST', '/2018-06-01/runtime/invocation/x/response', '{}');
     if (i < warmup) continue;
     start.push(Number(t1 - t0) / 1e3);
     run.push(Number(t2 - t1) / 1e3);
     end.push(Number(t3 - t2) / 1e3);
     total.push(Number(t3 - t0) / 1e3);
   }
-  phases.push(
-    { phase: 'wrapper: createRootSpan (event JSON + start-invocation)', us: summarize(start) },
-    { phase: 'wrapper: handler with one child span', us: summarize(run) },
-    { phase: 'wrapper: endRootSpan (end-invocation ∥ map+encode+PUT)', us: summarize(end) },
-    { phase: 'wrapper: total', us: summarize(total) },
-  );
+  return [
+    { phase: `wrapper: createRootSpan (event JSON + start-invocation)${suffix}`, us: summarize(start) },
+    { phase: `wrapper: handler with one child span${suffix}`, us: summarize(run) },
+    { phase: `wrapper: endRootSpan (end-invocation ∥ map+encode+PUT)${suffix}`, us: summarize(end) },
+    { phase: `wrapper: total${suffix}`, us: summarize(total) },
+  ];
+}
 
-  const raw = await RawHttp.open(lifecycleUrl);
+async function main(): Promise<void> {
+  const event = apiGatewayEvent();
+  const tracer = trace.getTracer('bench');
+  const handler = () => Promise.resolve(tracer.startActiveSpan('bench.child', (span) => (span.end(), { statusCode: 200 })));
+  const post = (path: string, body: string) =>
+    loopbackRequest({ url: `${lifecycleUrl}${path}`, headers: { 'content-type': 'application/json' }, body, timeoutMs: 1000 });
+
+  runtimeApi = await RawHttpClient.open(process.env.AWS_LAMBDA_RUNTIME_API!);
+  const phases: PhaseTiming[] = [];
+  phases.push(...(await wrapperPhases(event, handler)));
+
+  const host = (url: string) => new URL(url).host;
+  const [rawLifecycle, rawLifecycle2, rawTraces] = await Promise.all([
+    RawHttpClient.open(host(lifecycleUrl)),
+    RawHttpClient.open(host(lifecycleUrl)),
+    RawHttpClient.open(host(tracesUrl)),
+  ]);
   const body = eventBody(event);
+  const payload = new DatadogSpanExporter({ mode: 'agent', url: tracesUrl, service: 'bench' }).encode(
+    new DatadogSpanExporter({ mode: 'agent', url: tracesUrl, service: 'bench' }).toTraces(sampleSpans(1)),
+  );
+  const startUrl = `${lifecycleUrl}/lambda/start-invocation`;
+  const endUrl = `${lifecycleUrl}/lambda/end-invocation`;
+  const tracesPath = `${tracesUrl}/v0.4/traces`;
   phases.push(
     await measure('one loopbackRequest POST {} (node:http keep-alive)', () => post('/lambda/start-invocation', '{}')),
-    await measure('one loopbackRequest POST event JSON', () => post('/lambda/start-invocation', body)),
-    await measure('one raw-socket HTTP/1.1 POST {}', () => raw.post('/lambda/start-invocation', '{}')),
+    await measure('one raw-socket HTTP/1.1 POST {}', () => rawLifecycle.request('POST', '/lambda/start-invocation', '{}')),
     await measure('two loopbackRequest POSTs in sequence', async () => {
       await post('/lambda/end-invocation', '{}');
       await post('/lambda/end-invocation', '{}');
     }),
     await measure('two loopbackRequest POSTs in parallel (8124 ∥ 8126)', () =>
-      Promise.all([post('/lambda/end-invocation', '{}'), loopbackRequest({ url: `${tracesUrl}/v0.4/traces`, method: 'PUT', headers: {}, body: new Uint8Array([0x90]), timeoutMs: 1000 })]),
+      Promise.all([post('/lambda/end-invocation', '{}'), loopbackRequest({ url: tracesPath, method: 'PUT', headers: {}, body: payload, timeoutMs: 1000 })]),
     ),
+    // The invocation's I/O alone (start with the event, end, PUT of one span), four ways.
+    await measure('I/O as today: await start; await end ∥ PUT answers', async () => {
+      await httpSend(startUrl, 'POST', body, 'answer');
+      await Promise.all([httpSend(endUrl, 'POST', '{"statusCode":200}', 'answer'), httpSend(tracesPath, 'PUT', payload, 'answer')]);
+    }),
+    await measure('I/O: await start answer; end ∥ PUT until written', async () => {
+      await httpSend(startUrl, 'POST', body, 'answer');
+      await Promise.all([httpSend(endUrl, 'POST', '{"statusCode":200}', 'written'), httpSend(tracesPath, 'PUT', payload, 'written')]);
+    }),
+    await measure('I/O: start, end, PUT each until written (no answer awaited)', async () => {
+      await httpSend(startUrl, 'POST', body, 'written');
+      await Promise.all([httpSend(endUrl, 'POST', '{"statusCode":200}', 'written'), httpSend(tracesPath, 'PUT', payload, 'written')]);
+    }),
+    await measure('I/O: same, raw sockets', async () => {
+      await rawLifecycle.send('POST', '/lambda/start-invocation', body);
+      await Promise.all([rawLifecycle2.send('POST', '/lambda/end-invocation', '{"statusCode":200}'), rawTraces.send('PUT', '/v0.4/traces', payload)]);
+    }),
+    await measure('I/O: await start answer (raw); end ∥ PUT written (raw)', async () => {
+      await rawLifecycle.request('POST', '/lambda/start-invocation', body);
+      await Promise.all([rawLifecycle2.send('POST', '/lambda/end-invocation', '{"statusCode":200}'), rawTraces.send('PUT', '/v0.4/traces', payload)]);
+    }),
     await measure('eventBody(event): JSON of the API Gateway v2 event', () => eventBody(event)),
   );
   const exporter = new DatadogSpanExporter({ mode: 'agent', url: tracesUrl, service: 'bench' });
@@ -142,6 +169,8 @@ async function main(): Promise<void> {
     await measure('exporter.toTraces: map 1 span', () => exporter.toTraces(spans)),
     await measure('exporter.encode: msgpack 1 span', () => exporter.encode(traces)),
   );
+  // Again at the end: shows whether the order of the phases matters.
+  phases.push(...(await wrapperPhases(event, handler, ' (again)')));
   reportResult({ phases });
   process.exit(0);
 }

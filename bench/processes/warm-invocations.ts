@@ -6,7 +6,7 @@
  *
  * Env: `BENCH_ENTRY`, `BENCH_WARMUP`, `BENCH_INVOCATIONS`, `AWS_LAMBDA_RUNTIME_API`.
  */
-import { connect, type Socket } from 'node:net';
+import { RawHttpClient } from './raw-http';
 import { apiGatewayEvent, lambdaContext, loadHandler, reportResult, requestId, type Handler } from './lambda-fixtures';
 
 /** What one warm run reports; times in microseconds. */
@@ -22,61 +22,15 @@ export interface WarmRun {
   readonly wallMs: number;
 }
 
-/**
- * The runtime's side of the Runtime API over one raw keep-alive socket, opened before the
- * handler loads: `node:http` would be traced by dd-trace's instrumentation and add spans of
- * the harness's own to Datadog's numbers.
- */
-class RuntimeApiClient {
-  #pending: { resolve: () => void; buffer: string } | undefined;
-
-  private constructor(private readonly socket: Socket, private readonly host: string) {
-    socket.setNoDelay(true);
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => this.onData(chunk));
-  }
-
-  static open(hostPort: string): Promise<RuntimeApiClient> {
-    const [host, port] = hostPort.split(':');
-    return new Promise((resolve, reject) => {
-      const socket = connect(Number(port), host, () => resolve(new RuntimeApiClient(socket, hostPort)));
-      socket.once('error', reject);
-    });
-  }
-
-  /** POST /2018-06-01/runtime/invocation/<id>/response with the handler's result. */
-  postResponse(id: string, result: unknown): Promise<void> {
-    const body = JSON.stringify(result ?? null);
-    return new Promise((resolve) => {
-      this.#pending = { resolve, buffer: '' };
-      this.socket.write(
-        `POST /2018-06-01/runtime/invocation/${id}/response HTTP/1.1\r\nhost: ${this.host}\r\n` +
-          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-    });
-  }
-
-  private onData(chunk: string): void {
-    const pending = this.#pending;
-    if (!pending) return;
-    pending.buffer += chunk;
-    const headerEnd = pending.buffer.indexOf('\r\n\r\n');
-    if (headerEnd < 0) return;
-    const length = Number(/content-length: *(\d+)/i.exec(pending.buffer.slice(0, headerEnd))?.[1] ?? 0);
-    if (pending.buffer.length < headerEnd + 4 + length) return;
-    this.#pending = undefined;
-    pending.resolve();
-  }
-}
-
-async function timed(runtime: RuntimeApiClient, handler: Handler, index: number): Promise<number> {
+async function timed(runtime: RawHttpClient, handler: Handler, index: number): Promise<number> {
   const id = requestId(index);
   const event = apiGatewayEvent();
   const context = lambdaContext(id);
   const start = process.hrtime.bigint();
   const result = await handler(event, context);
   const micros = Number(process.hrtime.bigint() - start) / 1e3;
-  await runtime.postResponse(id, result);
+  // What the Lambda runtime does with the result; work a library left on the event loop runs meanwhile.
+  await runtime.request('POST', `/2018-06-01/runtime/invocation/${id}/response`, JSON.stringify(result ?? null));
   return micros;
 }
 
@@ -84,7 +38,7 @@ async function main(): Promise<void> {
   const began = process.hrtime.bigint();
   const warmup = Number(process.env.BENCH_WARMUP ?? 200);
   const invocations = Number(process.env.BENCH_INVOCATIONS ?? 2000);
-  const runtime = await RuntimeApiClient.open(process.env.AWS_LAMBDA_RUNTIME_API!);
+  const runtime = await RawHttpClient.open(process.env.AWS_LAMBDA_RUNTIME_API!);
   const wrapped = await loadHandler(process.env.BENCH_ENTRY!);
   const plain: Handler = () => Promise.resolve({ statusCode: 200 });
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
