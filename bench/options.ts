@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+
+/** What `npm run bench -- …` accepts. */
+export interface BenchOptions {
+  /** Node binaries to measure, in order. */
+  readonly nodes: readonly string[];
+  /** Measured cold samples per scenario (fresh processes). */
+  readonly coldSamples: number;
+  /** Unrecorded warm-up rounds before the cold samples. */
+  readonly coldWarmupRounds: number;
+  /** Measured warm invocations per handler. */
+  readonly invocations: number;
+  /** Unrecorded warm-up invocations per handler. */
+  readonly warmupInvocations: number;
+  /** Warm runs (fresh processes) per scenario; their samples are pooled. */
+  readonly warmRuns: number;
+  /** Also break our warm invocation down by phase and write a CPU profile. */
+  readonly profile: boolean;
+  /** Delay of every trace-intake answer (ms): a diagnostic showing who waits for the flush. */
+  readonly intakeDelayMs: number;
+}
+
+/** The Node binaries measured when no `--node` is given: this machine's and the 22 and 24 downloads. */
+export const DEFAULT_NODES: readonly string[] = [
+  process.execPath,
+  '/work/scratch/node/22/package/bin/node',
+  '/work/scratch/node/24/package/bin/node',
+];
+
+const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>] [--invocations <n>] [--warm-runs <n>] [--profile]
+  --node <path>      a Node binary to measure (repeatable; default: ${DEFAULT_NODES.join(', ')})
+  --quick            fewer samples (cold 8, invocations 500): a smoke run in about a minute
+  --cold <n>         cold samples per scenario (default 20, after 3 warm-up rounds)
+  --invocations <n>  warm invocations per handler (default 2000, after 500 warm-up)
+  --warm-runs <n>    warm processes per scenario, pooled (default 2)
+  --profile          also time our invocation phase by phase and write a CPU profile
+  --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)`;
+
+/** Parses argv (without `node script`); exits with the usage text on `--help` or a bad flag. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const nodes: string[] = [];
+  let quick = false;
+  let profile = false;
+  let cold: number | undefined;
+  let invocations: number | undefined;
+  let warmRuns: number | undefined;
+  let intakeDelayMs = 0;
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = () => {
+      const next = argv[(i += 1)];
+      if (next === undefined) fail(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === '--node') nodes.push(value());
+    else if (flag === '--quick') quick = true;
+    else if (flag === '--profile') profile = true;
+    else if (flag === '--cold') cold = positiveInteger(flag, value());
+    else if (flag === '--invocations') invocations = positiveInteger(flag, value());
+    else if (flag === '--warm-runs') warmRuns = positiveInteger(flag, value());
+    else if (flag === '--intake-delay') intakeDelayMs = positiveInteger(flag, value());
+    else if (flag === '--help' || flag === '-h') fail();
+    else fail(`unknown option ${flag}`);
+  }
+  const chosen = nodes.length > 0 ? nodes : DEFAULT_NODES.filter((path) => existsSync(path));
+  for (const path of chosen) if (!existsSync(path)) fail(`no Node binary at ${path}`);
+  return {
+    nodes: chosen,
+    coldSamples: cold ?? (quick ? 8 : 20),
+    coldWarmupRounds: quick ? 1 : 3,
+    invocations: invocations ?? (quick ? 500 : 2000),
+    warmupInvocations: quick ? 100 : 500,
+    warmRuns: warmRuns ?? (quick ? 1 : 2),
+    profile,
+    intakeDelayMs,
+  };
+}
+
+function positiveInteger(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) fail(`${flag} expects a positive integer, got ${raw}`);
+  return value;
+}
+
+function fail(message?: string): never {
+  if (message) process.stderr.write(`${message}\n`);
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(message ? 2 : 0);
+}

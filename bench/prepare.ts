@@ -1,0 +1,156 @@
+/**
+ * Everything the measurement needs, made outside the bench's network namespace (npm needs the
+ * registry): Datadog's path installed on demand, our bundles, the compiled child processes,
+ * the fixtures, and the bundle sizes.
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DATADOG_VERSIONS, paths, REPO_DIR } from './workspace';
+
+/** Minified and gzipped bytes of one artefact. */
+export interface ArtefactSize {
+  readonly label: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly files?: number;
+}
+
+/** Installs datadog-lambda-js with dd-trace `major` into its scratch folder unless already there. */
+export function ensureDatadogInstall(major: 5 | 6): void {
+  const dir = paths.datadogInstall(major);
+  const ddTrace = major === 6 ? DATADOG_VERSIONS.ddTraceForNode22Plus : DATADOG_VERSIONS.ddTraceForNode20;
+  const installed = (name: string) => {
+    const manifest = join(dir, 'node_modules', name, 'package.json');
+    return existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : undefined;
+  };
+  if (installed('dd-trace') === ddTrace && installed('datadog-lambda-js') === DATADOG_VERSIONS.datadogLambdaJs) return;
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+  process.stderr.write(`installing datadog-lambda-js@${DATADOG_VERSIONS.datadogLambdaJs} dd-trace@${ddTrace} into ${dir}\n`);
+  execFileSync(
+    'npm',
+    ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', `datadog-lambda-js@${DATADOG_VERSIONS.datadogLambdaJs}`, `dd-trace@${ddTrace}`],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}
+
+/** The fixtures: an empty handler, Datadog's user code (one `tracer.trace` span), and `/opt/extensions/datadog-agent`. */
+export function writeFixtures(majors: ReadonlyArray<5 | 6>): void {
+  writeFile(paths.emptyHandler, "'use strict';\nexports.handler = async () => ({ statusCode: 200 });\n");
+  for (const major of majors) {
+    writeFile(
+      join(paths.datadogTaskRoot(major), 'index.js'),
+      [
+        "'use strict';",
+        '// The user code behind DD_LAMBDA_HANDLER: the same child span as our scenario, through dd-trace.',
+        "const tracer = require('dd-trace');",
+        "exports.handler = async () => tracer.trace('bench.child', () => ({ statusCode: 200 }));",
+        '',
+      ].join('\n'),
+    );
+  }
+  const agent = join(paths.fakeOpt, 'extensions', 'datadog-agent');
+  writeFile(agent, '#!/bin/sh\n# Presence marker only: the bench runs its own extension stand-in.\n');
+  chmodSync(agent, 0o755);
+}
+
+/**
+ * ESM bundles need a `require` for the CommonJS dependencies inside them
+ * (@opentelemetry/context-async-hooks has no ESM build and requires `async_hooks`).
+ */
+const ESM_REQUIRE_BANNER = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
+
+const PROCESSES = ['cold-init', 'warm-invocations', 'extension-stand-in', 'phase-profile'] as const;
+
+/** Bundles our handler (CJS and ESM), the runtime's whole public API, and the child processes. */
+export async function buildBundles(): Promise<void> {
+  const ours: BuildOptions = {
+    entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'ours-handler.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+  };
+  await Promise.all([
+    build({ ...ours, format: 'cjs', outfile: paths.oursCjs }),
+    build({ ...ours, format: 'esm', outfile: paths.oursEsm, banner: ESM_REQUIRE_BANNER }),
+    build({ ...ours, entryPoints: [join(REPO_DIR, 'runtime', 'index.ts')], format: 'esm', outfile: paths.runtimeOnlyEsm, banner: ESM_REQUIRE_BANNER }),
+    ...PROCESSES.map((name) =>
+      build({
+        entryPoints: [join(REPO_DIR, 'bench', 'processes', `${name}.ts`)],
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'esm',
+        mainFields: ['module', 'main'],
+        outfile: paths.process(name),
+        logLevel: 'warning',
+        // CommonJS dependencies bundled into an ES module need a `require`; the timing harnesses have none.
+        banner: name.endsWith('-invocations') || name === 'cold-init' ? {} : ESM_REQUIRE_BANNER,
+      }),
+    ),
+  ]);
+}
+
+/**
+ * Bundles Datadog's path (datadog-lambda-js + dd-trace) with esbuild for a like-for-like size.
+ * Datadog does not support bundling dd-trace; the bundle is only measured, never run.
+ */
+export async function buildDatadogBundle(major: 5 | 6): Promise<boolean> {
+  const dir = paths.datadogInstall(major);
+  const entry = join(dir, 'bundle-entry.cjs');
+  writeFile(
+    entry,
+    "const { datadog } = require('datadog-lambda-js');\nrequire('dd-trace').init();\nexports.handler = datadog(async () => ({ statusCode: 200 }));\n",
+  );
+  try {
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      outfile: paths.datadogBundle,
+      external: ['@aws-sdk/*', 'aws-sdk', '*.node'],
+      logLevel: 'silent',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Minified and gzip -9 bytes of a built file. */
+export function fileSize(label: string, file: string): ArtefactSize {
+  const content = readFileSync(file);
+  return { label, bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+}
+
+/** Apparent size and file count of an installed `node_modules`, as `du --apparent-size` counts it. */
+export function installedSize(label: string, dir: string): ArtefactSize {
+  let bytes = 0;
+  let files = 0;
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) {
+        bytes += statSync(child).size;
+        files += 1;
+      }
+    }
+  };
+  walk(dir);
+  return { label, bytes, gzipBytes: Number.NaN, files };
+}
+
+function writeFile(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}

@@ -1,0 +1,44 @@
+/**
+ * One cold-start sample, in a fresh process: the time from this file's first statement to the
+ * end of loading the scenario's handler module (its import plus the handler's creation), the
+ * memory after `gc()`, then the first invocation, which pays for first connections.
+ *
+ * Run as `node --expose-gc cold-init.mjs`, with `BENCH_ENTRY` the handler module and the Lambda
+ * environment set by the caller.
+ */
+const started = process.hrtime.bigint();
+
+import { apiGatewayEvent, lambdaContext, loadHandler, reportResult, requestId } from './lambda-fixtures';
+
+/** What one cold sample reports. */
+export interface ColdSample {
+  readonly initMs: number;
+  readonly firstInvocationMs: number;
+  readonly secondInvocationMs: number;
+  readonly rssInitBytes: number;
+  readonly heapUsedInitBytes: number;
+}
+
+const elapsedMs = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e6;
+
+async function main(): Promise<void> {
+  const handler = await loadHandler(process.env.BENCH_ENTRY!);
+  const initMs = elapsedMs(started);
+  (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+
+  const event = apiGatewayEvent();
+  const first = process.hrtime.bigint();
+  await handler(event, lambdaContext(requestId(1)));
+  const firstInvocationMs = elapsedMs(first);
+  const second = process.hrtime.bigint();
+  await handler(apiGatewayEvent(), lambdaContext(requestId(2)));
+  const secondInvocationMs = elapsedMs(second);
+
+  const sample: ColdSample = { initMs, firstInvocationMs, secondInvocationMs, rssInitBytes: memory.rss, heapUsedInitBytes: memory.heapUsed };
+  reportResult(sample);
+  // Keep-alive sockets and library timers would keep the process alive.
+  process.exit(0);
+}
+
+void main();

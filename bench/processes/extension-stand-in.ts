@@ -1,0 +1,102 @@
+/**
+ * A fast stand-in for the Datadog Lambda Extension, run in its own process so its work does not
+ * land on the measured event loop: answers `{}` on the lifecycle API, `{"rate_by_service":{}}` on
+ * the trace intake, swallows DogStatsD datagrams, and plays the Lambda Runtime API's response
+ * endpoint so the harness can return each result the way the Lambda runtime does.
+ *
+ * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api> [<intake delay ms>]`; the
+ * delay holds every trace-intake answer back, which shows who waits for the flush's response.
+ * Prints `ready` when
+ * listening. `GET /bench/stats` on the runtime-API port returns request counts and the spans
+ * found in the trace payloads (decoded then, never while a measurement runs); `POST /bench/reset`
+ * clears them.
+ */
+import { decode } from '@msgpack/msgpack';
+import { createSocket } from 'node:dgram';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+/** What the stand-in saw since the last reset. */
+export interface StandInStats {
+  readonly requests: Record<string, number>;
+  readonly traceBytes: number;
+  readonly traceSpans: number;
+  readonly spanNames: Record<string, number>;
+  readonly datagrams: number;
+}
+
+const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort, intakeDelayMs = 0] = process.argv.slice(2).map(Number);
+const HOST = '127.0.0.1';
+
+let requests: Record<string, number> = {};
+let payloads: Buffer[] = [];
+let datagrams = 0;
+
+function count(key: string): void {
+  requests[key] = (requests[key] ?? 0) + 1;
+}
+
+/** Reads the body, then answers; the body is kept only for trace payloads. */
+function serve(port: number, answer: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void): Promise<void> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, Buffer.concat(chunks), res));
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(port, HOST, resolve));
+}
+
+function json(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function stats(): StandInStats {
+  const spanNames: Record<string, number> = {};
+  let traceSpans = 0;
+  let traceBytes = 0;
+  for (const payload of payloads) {
+    traceBytes += payload.length;
+    try {
+      for (const chunk of decode(payload) as Array<Array<{ name?: string }>>) {
+        for (const span of chunk) {
+          traceSpans += 1;
+          const name = String(span.name);
+          spanNames[name] = (spanNames[name] ?? 0) + 1;
+        }
+      }
+    } catch {
+      count('undecodable-trace-payload');
+    }
+  }
+  return { requests, traceBytes, traceSpans, spanNames, datagrams };
+}
+
+async function main(): Promise<void> {
+  await serve(lifecyclePort, (req, _body, res) => {
+    count(`${req.method} ${req.url}`);
+    json(res, 200, '{}');
+  });
+  await serve(tracesPort, (req, body, res) => {
+    count(`${req.method} ${req.url}`);
+    if (req.url?.includes('/traces')) payloads.push(body);
+    if (intakeDelayMs > 0) setTimeout(() => json(res, 200, '{"rate_by_service":{}}'), intakeDelayMs);
+    else json(res, 200, '{"rate_by_service":{}}');
+  });
+  await serve(runtimePort, (req, _body, res) => {
+    if (req.url === '/bench/stats') return json(res, 200, JSON.stringify(stats()));
+    if (req.url === '/bench/reset') {
+      requests = {};
+      payloads = [];
+      datagrams = 0;
+      return json(res, 200, '{}');
+    }
+    json(res, 202, '{"status":"OK"}');
+  });
+  const udp = createSocket('udp4');
+  udp.on('message', () => (datagrams += 1));
+  await new Promise<void>((resolve) => udp.bind(dogstatsdPort, HOST, resolve));
+  process.stdout.write('ready\n');
+}
+
+void main();

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: our runtime side by side with an empty handler and Datadog's Node path
+ * (datadog-lambda-js + dd-trace through `handler.mjs`, extension present) on each Node binary.
+ * Prints the tables and writes the raw JSON to `bench/.work/results.json`.
+ *
+ * Two stages: this process prepares (npm installs, esbuild), then re-runs itself inside a
+ * private mount and network namespace (`unshare --mount --net`, root only) where
+ * `/opt/extensions/datadog-agent` exists and the extension stand-in owns the real ports
+ * 8124/8126 on a loopback of its own, without touching the host.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, release } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureNode, nodeVersions, type NodeMeasurement } from './measure';
+import { parseOptions, type BenchOptions } from './options';
+import { buildBundles, buildDatadogBundle, ensureDatadogInstall, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
+import { formatNode, formatSizes, summarizeNode } from './report';
+import { runPhaseProfile, formatPhaseProfile, type PhaseProfile } from './profile';
+import { ddTraceMajorFor, paths } from './workspace';
+
+const INNER = 'BENCH_IN_NAMESPACE';
+
+interface RawResults {
+  readonly nodes: NodeMeasurement[];
+  readonly profiles: PhaseProfile[];
+}
+
+async function prepare(options: BenchOptions): Promise<ArtefactSize[]> {
+  const majors = [...new Set(options.nodes.map((node) => ddTraceMajorFor(Number(/^v(\d+)/.exec(nodeVersions(node).node)![1]))))];
+  for (const major of majors) ensureDatadogInstall(major);
+  writeFixtures(majors);
+  await buildBundles();
+  const sizes = [
+    fileSize('ours: handler + runtime (ESM)', paths.oursEsm),
+    fileSize('ours: handler + runtime (CJS)', paths.oursCjs),
+    fileSize('ours: runtime/index.ts, every export (ESM)', paths.runtimeOnlyEsm),
+  ];
+  for (const major of majors) {
+    if (await buildDatadogBundle(major)) sizes.push(fileSize(`datadog-lambda-js + dd-trace ${major}, esbuild (unsupported by Datadog)`, paths.datadogBundle));
+    sizes.push(installedSize(`datadog-lambda-js + dd-trace ${major}, npm install`, join(paths.datadogInstall(major), 'node_modules')));
+  }
+  return sizes;
+}
+
+/** Inside the namespace: private loopback up, fake `/opt` mounted, then every measurement. */
+async function inner(options: BenchOptions): Promise<void> {
+  execFileSync('ip', ['link', 'set', 'lo', 'up']);
+  execFileSync('mount', ['--bind', paths.fakeOpt, '/opt']);
+  const raw: RawResults = { nodes: [], profiles: [] };
+  for (const node of options.nodes) {
+    raw.nodes.push(await measureNode(node, options));
+    if (options.profile) raw.profiles.push(await runPhaseProfile(node, options));
+  }
+  writeFileSync(paths.raw, JSON.stringify(raw));
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv);
+  if (process.env[INNER] === '1') return inner(options);
+
+  const began = Date.now();
+  const sizes = await prepare(options);
+  const stage = spawnSync('unshare', ['--mount', '--net', '--', process.execPath, ...process.execArgv, process.argv[1], ...argv], {
+    env: { ...process.env, [INNER]: '1' },
+    stdio: 'inherit',
+  });
+  if (stage.status !== 0) {
+    process.stderr.write(`the measurement stage failed (${stage.error?.message ?? `exit ${stage.status}`}); it needs root for unshare --mount --net\n`);
+    process.exit(1);
+  }
+  const raw = JSON.parse(readFileSync(paths.raw, 'utf8')) as RawResults;
+  const summaries = raw.nodes.map((m) => summarizeNode(m, sizes[0]));
+  const machine = { cpu: cpus()[0]?.model, cores: cpus().length, kernel: release() };
+  writeFileSync(paths.results, JSON.stringify({ date: new Date().toISOString(), machine, options, sizes, summaries, profiles: raw.profiles, raw: raw.nodes }, null, 1));
+
+  const out = [`datadog-lambda-ts bench · ${machine.cpu} ×${machine.cores} · kernel ${machine.kernel}`, ''];
+  for (const summary of summaries) out.push(formatNode(summary, options.coldSamples, options.invocations * options.warmRuns), '');
+  out.push(formatSizes(sizes), '');
+  for (const profile of raw.profiles) out.push(formatPhaseProfile(profile), '');
+  out.push(`raw JSON: ${paths.results} · ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+void main();
