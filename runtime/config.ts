@@ -92,8 +92,9 @@ export const DEFAULTS = {
   traceAgentUrl: 'http://127.0.0.1:8126',
   extensionUrl: 'http://127.0.0.1:8124',
   extensionPath: '/opt/extensions/datadog-agent',
-  // A healthy local extension answers in well under a millisecond; 50 ms bounds what a sick one costs.
-  extensionTimeoutMs: 50,
+  // A healthy local extension answers in well under a millisecond. 100 ms bounds what a sick
+  // one costs while riding out one CFS period of CPU throttling at small memory sizes.
+  extensionTimeoutMs: 100,
   flushTimeoutMs: 1000,
   dogstatsdHost: '127.0.0.1',
   dogstatsdPort: 8125,

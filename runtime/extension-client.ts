@@ -36,15 +36,18 @@ export function isExtensionAvailable(endpoint: ExtensionEndpoint): boolean {
   return healthOf(endpoint.url).isAvailable();
 }
 
+/** What start-invocation gave: whether the extension answered, and the context it extracted. */
+export interface StartInvocationResult {
+  /** True when the extension answered 2xx: end-invocation is then due. */
+  readonly answered: boolean;
+  readonly context?: DatadogTraceContext;
+}
+
 /**
  * Announces the invocation and returns the trace context the extension extracted from the
- * event, if any. Resolves `undefined` on any failure; never rejects.
+ * event, if any. Never rejects.
  */
-export async function startInvocation(
-  endpoint: ExtensionEndpoint,
-  requestId: string,
-  eventJson: string,
-): Promise<DatadogTraceContext | undefined> {
+export async function startInvocation(endpoint: ExtensionEndpoint, requestId: string, eventJson: string): Promise<StartInvocationResult> {
   const health = healthOf(endpoint.url);
   try {
     const response = await loopbackRequest({
@@ -55,11 +58,11 @@ export async function startInvocation(
     });
     if (response.status >= 400) throw new Error(`start-invocation answered ${response.status}`);
     health.succeeded();
-    return readTraceContext(response.headers);
+    return { answered: true, context: readTraceContext(response.headers) };
   } catch (error) {
     health.failed();
-    log.debug('start-invocation failed; backing off', error);
-    return undefined;
+    log.debug('start-invocation failed', error);
+    return { answered: false };
   }
 }
 
@@ -81,7 +84,7 @@ export async function endInvocation(
     health.succeeded();
   } catch (error) {
     health.failed();
-    log.debug('end-invocation failed; backing off', error);
+    log.debug('end-invocation failed', error);
   }
 }
 

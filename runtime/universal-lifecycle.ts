@@ -24,9 +24,10 @@ export const universalLifecycle: InvocationLifecycle = {
   async start({ event, config, requestId }) {
     const endpoint = extensionEndpoint(config);
     const useExtension = isExtensionInstalled(config.extensionPath) && isExtensionAvailable(endpoint);
-    const upstream = useExtension ? await startInvocation(endpoint, requestId, eventBody(event)) : undefined;
-    // Read the health after the call: only a start that was answered makes end-invocation due.
-    const extensionStarted = useExtension && isExtensionAvailable(endpoint);
+    const started = useExtension ? await startInvocation(endpoint, requestId, eventBody(event)) : undefined;
+    const upstream = started?.context;
+    // Only a start that was answered makes end-invocation due.
+    const extensionStarted = started?.answered ?? false;
 
     const traceId = upstream?.traceId ?? newTraceId();
     const samplingPriority = upstream?.samplingPriority ?? 1;

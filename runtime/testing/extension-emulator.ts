@@ -129,9 +129,20 @@ export class ExtensionEmulator {
     return `http://127.0.0.1:${(this.intake.address() as AddressInfo).port}`;
   }
 
-  /** Configuration that points the runtime at this emulator (and makes the extension look installed). */
+  /**
+   * Configuration that points the runtime at this emulator (and makes the extension look
+   * installed). Its call budgets are generous (1 s) so tests on a loaded machine do not
+   * depend on timing; override `extensionTimeoutMs` to test timeouts.
+   */
   config(): DatadogConfigOptions {
-    return { extensionUrl: this.lifecycleUrl, traceAgentUrl: this.traceUrl, extensionPath: this.extensionPath, traceExporter: 'agent' };
+    return {
+      extensionUrl: this.lifecycleUrl,
+      traceAgentUrl: this.traceUrl,
+      extensionPath: this.extensionPath,
+      traceExporter: 'agent',
+      extensionTimeoutMs: 1000,
+      flushTimeoutMs: 2000,
+    };
   }
 
   /** Makes a route misbehave until `fail(route, undefined)` or `reset()`. */

@@ -1,7 +1,12 @@
 /**
- * Remembers whether an endpoint has been failing, so a dead or hanging extension costs one
- * timeout and then nothing until the next probe, instead of a timeout on every invocation.
+ * Remembers whether an endpoint has been failing, so a dead or hanging extension costs two
+ * timeouts and then nothing until the next probe, instead of a timeout on every invocation.
+ *
+ * One failure alone does not start the back-off: a CPU-throttled sandbox (Lambda enforces
+ * small memory sizes' CPU quota per 100 ms period) can stall one healthy call past its
+ * deadline, and that must not cost the traces of the following second.
  */
+const FAILURES_BEFORE_BACKOFF = 2;
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 60_000;
 // The first request of a process also pays for loading `node:http` and opening the connection.
@@ -32,7 +37,8 @@ export class EndpointHealth {
 
   failed(): void {
     this.#failures += 1;
-    this.#retryAt = this.now() + Math.min(FIRST_BACKOFF_MS * 2 ** (this.#failures - 1), MAX_BACKOFF_MS);
+    const backoffs = this.#failures - FAILURES_BEFORE_BACKOFF;
+    if (backoffs >= 0) this.#retryAt = this.now() + Math.min(FIRST_BACKOFF_MS * 2 ** backoffs, MAX_BACKOFF_MS);
   }
 
   get consecutiveFailures(): number {

@@ -20,7 +20,7 @@ describe('resolveConfig', () => {
       traceAgentUrl: DEFAULTS.traceAgentUrl,
       extensionUrl: DEFAULTS.extensionUrl,
       extensionPath: '/opt/extensions/datadog-agent',
-      extensionTimeoutMs: 50,
+      extensionTimeoutMs: 100,
       flushTimeoutMs: 1000,
       traceExporter: 'auto',
       logLevel: 'warn',
@@ -82,8 +82,8 @@ describe('resolveConfig', () => {
 
   it.each([
     [ENV.TRACE_ENABLED, 'yes please', 'true'],
-    [ENV.EXTENSION_TIMEOUT_MS, '-5', '50'],
-    [ENV.EXTENSION_TIMEOUT_MS, '12.5', '50'],
+    [ENV.EXTENSION_TIMEOUT_MS, '-5', '100'],
+    [ENV.EXTENSION_TIMEOUT_MS, '12.5', '100'],
     [ENV.DOGSTATSD_PORT, '70000', '8125'],
     [ENV.TRACE_AGENT_URL, 'not a url', 'http://127.0.0.1:8126'],
     [ENV.TRACE_AGENT_URL, 'https://intake.example.com', 'http://127.0.0.1:8126'],

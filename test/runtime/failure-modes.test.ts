@@ -113,22 +113,35 @@ describe('failure behaviour', () => {
       expect(extension.received.filter((r) => r === 'traces')).toHaveLength(2);
     });
 
-    it('bounds a hanging start-invocation by the timeout, then backs off instead of paying it again', async () => {
+    it('bounds a hanging start-invocation by the timeout, then backs off after the second failure', async () => {
       const handler = wrapHandler(tracedWork, options);
       await warmUp(handler);
       extension.fail('start-invocation', 'hang');
 
-      const hung = await timed(() => handler({}, lambdaContext()));
-      const next = await timed(() => handler({}, lambdaContext()));
+      const first = await timed(() => handler({}, lambdaContext()));
+      const second = await timed(() => handler({}, lambdaContext()));
+      const third = await timed(() => handler({}, lambdaContext()));
 
-      expect(hung.value).toEqual({ statusCode: 200 });
-      expect(hung.ms).toBeGreaterThanOrEqual(35);
-      expect(hung.ms).toBeLessThan(400);
-      expect(next.value).toEqual({ statusCode: 200 });
-      // One attempt, then none during the back-off: no second start, and no end for a start that failed.
-      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(1);
+      for (const run of [first, second, third]) expect(run.value).toEqual({ statusCode: 200 });
+      expect(first.ms).toBeGreaterThanOrEqual(35);
+      expect(first.ms).toBeLessThan(400);
+      // Two attempts, then none during the back-off; no end-invocation for starts never answered.
+      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
       expect(extension.received.filter((r) => r === 'end-invocation')).toHaveLength(0);
-      expect(next.ms).toBeLessThan(hung.ms);
+      expect(third.ms).toBeLessThan(first.ms);
+    });
+
+    it('rides out a single failed call: the next invocation is traced through the extension again', async () => {
+      const handler = wrapHandler(tracedWork, options);
+      await warmUp(handler);
+      extension.fail('start-invocation', 'status-500');
+      await handler({}, lambdaContext());
+      extension.fail('start-invocation', undefined);
+
+      await handler({}, lambdaContext());
+
+      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
+      expect(extension.ends).toHaveLength(1);
     });
 
     it('gives the very first call of a process a longer budget, still bounded', async () => {
@@ -147,14 +160,15 @@ describe('failure behaviour', () => {
       await warmUp(handler);
       extension.fail('start-invocation', 'status-500');
       await handler({}, lambdaContext());
+      await handler({}, lambdaContext());
       extension.fail('start-invocation', undefined);
       await handler({}, lambdaContext()); // inside the 1 s back-off: skipped
-      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(1);
+      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
 
       await new Promise((resolve) => setTimeout(resolve, 1050));
       await handler({}, lambdaContext());
 
-      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
+      expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(3);
       expect(extension.ends).toHaveLength(1);
     });
 

@@ -143,15 +143,17 @@ describe('DatadogSpanExporter', () => {
       expect(decode(request.body, { useBigInt64: true })).toHaveLength(2);
     });
 
-    it('reports FAILED with the reason on a 500 and backs off', async () => {
+    it('reports FAILED with the reason on a 500, and backs off after the second', async () => {
       extension.fail('traces', 'status-500');
       const exporter = exporterFor(extension.traceUrl);
       const first = await exportAsync(exporter, representativeSpans());
       const second = await exportAsync(exporter, representativeSpans());
+      const third = await exportAsync(exporter, representativeSpans());
       expect(first.code).toBe(ExportResultCode.FAILED);
       expect(first.error?.message).toContain('500');
-      expect(second.error?.message).toContain('backing off');
-      expect(extension.received).toEqual(['traces']);
+      expect(second.error?.message).toContain('500');
+      expect(third.error?.message).toContain('backing off');
+      expect(extension.received).toEqual(['traces', 'traces']);
     });
 
     it('waits for pending exports in forceFlush and refuses after shutdown', async () => {
