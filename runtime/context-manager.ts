@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type * as AsyncHooks from 'node:async_hooks';
+import { builtin } from './builtins';
 
 /**
  * The OTel context manager on Node's AsyncLocalStorage: the active context follows
@@ -11,7 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * Lambda bundle budget). EventEmitters passed to `bind` are returned unchanged here.
  */
 export class LambdaContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
+  readonly #storage: AsyncHooks.AsyncLocalStorage<Context> = new (builtin<typeof AsyncHooks>('node:async_hooks').AsyncLocalStorage)();
 
   active(): Context {
     return this.#storage.getStore() ?? ROOT_CONTEXT;

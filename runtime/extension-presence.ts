@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import type * as Fs from 'node:fs';
+import { builtin } from './builtins';
 import { globalSlot } from './global-state';
 
 /**
@@ -17,7 +18,7 @@ export function isExtensionInstalled(path: string): boolean {
 
 function safeExists(path: string): boolean {
   try {
-    return existsSync(path);
+    return builtin<typeof Fs>('node:fs').existsSync(path);
   } catch {
     return false;
   }

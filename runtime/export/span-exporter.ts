@@ -1,6 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { randomUUID } from 'node:crypto';
+import { globalSlot } from '../global-state';
+import { newSpanId, newTraceId } from '../ids';
 import { log } from '../log';
 import { EndpointHealth } from '../transport/endpoint-health';
 import { loopbackRequest } from '../transport/loopback-http';
@@ -64,7 +65,7 @@ export class DatadogSpanExporter implements SpanExporter {
       env: options.env,
       version: options.version,
       tags: options.tags,
-      runtimeId: randomUUID(),
+      runtimeId: processRuntimeId(),
     };
   }
 
@@ -175,6 +176,14 @@ export class DatadogSpanExporter implements SpanExporter {
     this.#shutdown = true;
     await this.forceFlush();
   }
+}
+
+/** One id per process, as the Datadog tracers send; drawn from the id pool rather than node:crypto's UUIDs. */
+function processRuntimeId(): string {
+  return globalSlot('runtime-id', () => {
+    const hex = newTraceId().slice(16) + newSpanId();
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  });
 }
 
 /** JSON with BigInt fields written as exact integers (JSON.stringify refuses BigInt). */

@@ -1,5 +1,4 @@
 import type { HrTime } from '@opentelemetry/api';
-import { performance } from 'node:perf_hooks';
 
 /**
  * Span times for spans whose start is not "now": explicit `[seconds, nanos]` tuples, which

@@ -1,4 +1,5 @@
 import type * as Dgram from 'node:dgram';
+import { builtin } from '../builtins';
 import { globalSlot } from '../global-state';
 import { log } from '../log';
 
@@ -7,7 +8,6 @@ import { log } from '../log';
  * `unref`'d so it never keeps the process alive, shared by every copy of the library.
  */
 type DgramModule = typeof Dgram;
-type ProcessWithBuiltins = NodeJS.Process & { getBuiltinModule?: (id: string) => unknown };
 
 interface SocketSlot {
   socket?: Dgram.Socket;
@@ -16,14 +16,9 @@ interface SocketSlot {
 
 let dgram: DgramModule | undefined;
 
-/** Loads `node:dgram` on first use; `process.getBuiltinModule` works in CJS and ESM bundles alike. */
+/** Loads `node:dgram` on first use. */
 function loadDgram(): DgramModule {
-  if (!dgram) {
-    const fromProcess = (process as ProcessWithBuiltins).getBuiltinModule?.('node:dgram') as DgramModule | undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    dgram = fromProcess ?? (require('node:dgram') as DgramModule);
-  }
-  return dgram;
+  return (dgram ??= builtin<DgramModule>('node:dgram'));
 }
 
 function slot(): SocketSlot {

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { builtin } from '../builtins';
 import { decimalIdToHex, ZERO_HIGH_BITS } from '../ids';
 import type { DatadogTraceContext } from '../trace-context';
 import { parseDatadogTags } from './datadog-tags';
@@ -80,7 +81,7 @@ export function extractStepFunctionsContext(event: unknown): StepFunctionsContex
 
 /** 8 bytes of SHA-256(input) from `offset` as 16 hex chars, top bit cleared, never zero. */
 function hashToId(input: string, offset: number): string {
-  const digest = createHash('sha256').update(input).digest();
+  const digest = builtin<typeof Crypto>('node:crypto').createHash('sha256').update(input).digest();
   const value = digest.readBigUInt64BE(offset) & ((1n << 63n) - 1n);
   return (value === 0n ? 1n : value).toString(16).padStart(16, '0');
 }

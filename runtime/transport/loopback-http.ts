@@ -1,6 +1,7 @@
 import type * as Http from 'node:http';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { builtin } from '../builtins';
 
 /**
  * Minimal HTTP/1.1 client for the extension on loopback: keep-alive, a hard deadline per
@@ -24,20 +25,14 @@ export interface LoopbackRequest {
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 type HttpModule = typeof Http;
-type ProcessWithBuiltins = NodeJS.Process & { getBuiltinModule?: (id: string) => unknown };
 
 let http: HttpModule | undefined;
 let agent: Http.Agent | undefined;
 
-/**
- * Loads `node:http` on first use. `process.getBuiltinModule` works in CJS and ESM bundles
- * alike and, unlike a static ESM import on Node 22, does not load undici at init.
- */
+/** Loads `node:http` on first use (see builtins.ts for why not at import). */
 function loadHttp(): HttpModule {
   if (!http) {
-    const fromProcess = (process as ProcessWithBuiltins).getBuiltinModule?.('node:http') as HttpModule | undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    http = fromProcess ?? (require('node:http') as HttpModule);
+    http = builtin<HttpModule>('node:http');
     agent = new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
   }
   return http;
