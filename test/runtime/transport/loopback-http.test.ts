@@ -63,6 +63,48 @@ describe('loopbackRequest', () => {
     expect(response.body.length).toBeLessThanOrEqual(128 * 1024);
   });
 
+  it('writes the request in one piece and never lets a header value end the header block', async () => {
+    let raw = '';
+    handle = (req, res) => {
+      raw = JSON.stringify(req.headers);
+      res.writeHead(200, { 'content-length': '0' }).end();
+    };
+    await loopbackRequest({ url, headers: { 'x-id': 'abc\r\nx-injected: 1' }, body: '', timeoutMs: 1000 });
+    expect(JSON.parse(raw)).toMatchObject({ 'x-id': 'abc x-injected: 1' });
+    expect(JSON.parse(raw)['x-injected']).toBeUndefined();
+  });
+
+  it('reads chunked and connection-closed responses', async () => {
+    handle = (_req, res) => {
+      res.write('chunk-1,');
+      res.end('chunk-2');
+    };
+    expect((await loopbackRequest({ url, headers: {}, body: '', timeoutMs: 1000 })).body).toBe('chunk-1,chunk-2');
+    handle = (_req, res) => res.writeHead(200, { connection: 'close' }).end('bye');
+    expect((await loopbackRequest({ url, headers: {}, body: '', timeoutMs: 1000 })).body).toBe('bye');
+  });
+
+  it('serves concurrent requests on separate connections and reuses them afterwards', async () => {
+    const before = sockets.size;
+    handle = (_req, res) => setTimeout(() => res.end('ok'), 5);
+    const responses = await Promise.all(Array.from({ length: 5 }, () => loopbackRequest({ url, headers: {}, body: 'x', timeoutMs: 2000 })));
+    expect(responses.map((r) => r.body)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    const afterBurst = sockets.size;
+    await loopbackRequest({ url, headers: {}, body: '', timeoutMs: 1000 });
+    expect(sockets.size).toBe(afterBurst);
+    expect(afterBurst).toBeGreaterThan(before);
+  });
+
+  it('rejects a malformed response instead of hanging', async () => {
+    const raw = createServer();
+    raw.on('connection', (socket) => socket.once('data', () => socket.end('<html>not http</html>\r\n\r\n')));
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    const rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+    await expect(loopbackRequest({ url: rawUrl, headers: {}, body: '', timeoutMs: 1000 })).rejects.toThrow(/malformed status line/);
+    raw.closeAllConnections();
+    await new Promise<void>((resolve) => raw.close(() => resolve()));
+  });
+
   it('rejects at once when nothing listens', async () => {
     await expect(loopbackRequest({ url: 'http://127.0.0.1:1', headers: {}, body: '', timeoutMs: 1000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
