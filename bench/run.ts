@@ -13,8 +13,8 @@ import { cpus, release } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureNode, nodeVersions, type NodeMeasurement } from './measure';
-import { parseOptions, type BenchOptions } from './options';
-import { buildBundles, buildDatadogBundle, ensureDatadogInstall, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
+import { DOWNLOADED_NODE_MAJORS, parseOptions, type BenchOptions } from './options';
+import { buildBundles, buildDatadogBundle, ensureDatadogInstall, ensureNodeBinary, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
 import { formatNode, formatSizes, summarizeNode } from './report';
 import { runPhaseProfile, formatPhaseProfile, type PhaseProfile } from './profile';
 import { ddTraceMajorFor, paths } from './workspace';
@@ -57,6 +57,7 @@ async function inner(options: BenchOptions): Promise<void> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (process.env[INNER] !== '1' && !argv.includes('--node')) DOWNLOADED_NODE_MAJORS.forEach(ensureNodeBinary);
   const options = parseOptions(argv);
   if (process.env[INNER] === '1') return inner(options);
 
