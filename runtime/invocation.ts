@@ -98,8 +98,10 @@ export async function endRootSpan(root: RootSpan, outcome: InvocationOutcome): P
     // Untraced invocations still flush what participants buffered (custom metrics, for one).
     if (root.enabled) {
       root.lifecycle?.complete?.(root, outcome);
-      pending.push(safeFlush(root));
+      // The report (end-invocation) goes out first: it is small and the extension waits on it,
+      // while the flush first maps and encodes the spans.
       if (root.lifecycle?.report) pending.push(root.lifecycle.report(root, outcome));
+      pending.push(safeFlush(root));
     }
     for (const participant of participants) if (participant.onEnd) pending.push(Promise.resolve(participant.onEnd(root, outcome)));
     await Promise.all(pending);
