@@ -3,27 +3,23 @@
  * unsigned 64-bit integers on the wire and carries the high half of a 128-bit trace id as
  * `_dd.p.tid` (16 hex chars).
  */
-import type * as Crypto from 'node:crypto';
-import { builtin } from './builtins';
-
 const U64_MAX = (1n << 64n) - 1n;
 const ZERO_16 = '0000000000000000';
 
-// Random bytes drawn 1 KB at a time: one `randomFillSync` per 128 ids costs ≈ 20 ns an id,
-// against ≈ 1.2 µs for a `getRandomValues` call per id (npm run bench, phase profile).
-const POOL_BYTES = 1024;
-let pool: Buffer | undefined;
-let poolOffset = POOL_BYTES;
-
+/**
+ * 16 random hex chars from `Math.random` (V8's xorshift128+), as OpenTelemetry's own
+ * RandomIdGenerator makes the ids of every span the SDK starts. Ids need to be unique, not
+ * secret; `node:crypto` would cost ≈ 2–3 ms to load on the first invocation.
+ */
 function randomHex16(): string {
-  if (poolOffset >= POOL_BYTES) {
-    pool ??= Buffer.allocUnsafe(POOL_BYTES);
-    builtin<typeof Crypto>('node:crypto').randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const hex = pool!.toString('hex', poolOffset, poolOffset + 8);
-  poolOffset += 8;
-  return hex;
+  // Two 32-bit halves: a double carries 53 random bits, so one call cannot fill 64.
+  return randomHex8() + randomHex8();
+}
+
+function randomHex8(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
 }
 
 /** A random, non-zero 64-bit span id as 16 hex chars. */

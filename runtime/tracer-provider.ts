@@ -1,6 +1,5 @@
 import { context, ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { LambdaContextManager } from './context-manager';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
 import { isExtensionInstalled } from './extension-presence';
@@ -8,6 +7,7 @@ import { DatadogSpanExporter } from './export/span-exporter';
 import { FlushSpanProcessor } from './export/flush-span-processor';
 import { getGlobalSlot, setGlobalSlot } from './global-state';
 import { log } from './log';
+import type * as SdkProvider from './sdk-provider';
 
 /** Any tracer provider that can flush: the SDK's providers all qualify. */
 export interface FlushableTracerProvider extends TracerProvider {
@@ -74,14 +74,20 @@ export interface CreateTracerProviderOptions {
 export function createTracerProvider(options: CreateTracerProviderOptions = {}): BasicTracerProvider {
   const config = resolveConfig(options.config);
   const processor = new FlushSpanProcessor(options.exporter ?? createDefaultExporter(config));
-  const provider = new BasicTracerProvider({
-    // An empty resource: the default one adds process and SDK attributes to every span for no benefit.
-    resource: resourceFromAttributes({}),
-    spanProcessors: [processor],
-  });
+  const provider = loadSdk().newBasicTracerProvider(processor);
   if (options.registerGlobal ?? true) registerGlobally(provider);
   register({ provider, flush: () => processor.forceFlush() });
   return provider;
+}
+
+/**
+ * The OpenTelemetry SDK, loaded when the first provider is built rather than at import: in a
+ * bundle a `require` of our own module becomes a lazily evaluated block, and the SDK's
+ * module-level work (core reads the `performance` global, ≈ 0.7 ms) moves out of init.
+ */
+function loadSdk(): typeof SdkProvider {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./sdk-provider') as typeof SdkProvider;
 }
 
 function createDefaultExporter(config: DatadogConfig): DatadogSpanExporter {

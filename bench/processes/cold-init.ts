@@ -7,13 +7,16 @@
  * environment set by the caller.
  *
  * Faithful to Lambda's Node runtime in two ways that apply to every scenario alike:
- * - `node:util` is loaded before the clock starts: the runtime's own Errors.js requires it
- *   before it loads any handler (`/var/runtime/index.mjs`; a copy is in
- *   aws-samples/lambda-nodejs-esbuild `runtime.mjs`), so no handler pays for it there;
+ * - `node:util`, `node:net` and `node:http` are loaded before the clock starts: the runtime
+ *   loads them before any handler (its Errors.js requires util, ResponseStream.js net, and its
+ *   Runtime API client uses http: `/var/runtime/index.mjs`, a copy of which is in
+ *   aws-samples/lambda-nodejs-esbuild `runtime.mjs`), so no handler pays for them there;
  * - the first invocation comes after at least one event-loop turn: the runtime fetches the
  *   event from the Runtime API (`GET …/invocation/next`) between init and the first call.
  */
 import 'node:util';
+import 'node:net';
+import 'node:http';
 const started = process.hrtime.bigint();
 
 import { apiGatewayEvent, lambdaContext, loadHandler, reportResult, requestId } from './lambda-fixtures';

@@ -1,4 +1,4 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { globalSlot } from '../global-state';
 import { newSpanId, newTraceId } from '../ids';
@@ -37,6 +37,10 @@ export interface DatadogSpanExporterOptions {
   readonly writeLine?: (line: string) => void;
 }
 
+// ExportResultCode's values (0, 1): the SpanExporter contract, without evaluating core at init.
+const SUCCESS = 0 as ExportResultCode.SUCCESS;
+const FAILED = 1 as ExportResultCode.FAILED;
+
 // dd-trace's log exporter keeps each line under 64 KB so CloudWatch does not split it.
 const MAX_LOG_LINE = 64 * 1024;
 
@@ -71,7 +75,7 @@ export class DatadogSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#shutdown || this.#mode === 'none' || spans.length === 0) {
-      resultCallback({ code: this.#shutdown ? ExportResultCode.FAILED : ExportResultCode.SUCCESS });
+      resultCallback({ code: this.#shutdown ? FAILED : SUCCESS });
       return;
     }
     let traces: DatadogTrace[];
@@ -79,7 +83,7 @@ export class DatadogSpanExporter implements SpanExporter {
       traces = this.toTraces(spans);
     } catch (error) {
       log.debug('could not map spans', error);
-      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+      resultCallback({ code: FAILED, error: error as Error });
       return;
     }
     if (this.#mode === 'log') {
@@ -119,7 +123,7 @@ export class DatadogSpanExporter implements SpanExporter {
   }
 
   private async send(traces: DatadogTrace[]): Promise<ExportResult> {
-    if (!this.#health.isAvailable()) return { code: ExportResultCode.FAILED, error: new Error('trace intake backing off') };
+    if (!this.#health.isAvailable()) return { code: FAILED, error: new Error('trace intake backing off') };
     try {
       const response = await loopbackRequest({
         url: this.#url,
@@ -137,11 +141,11 @@ export class DatadogSpanExporter implements SpanExporter {
       });
       if (response.status >= 400) throw new Error(`trace intake answered ${response.status}: ${response.body.slice(0, 200)}`);
       this.#health.succeeded();
-      return { code: ExportResultCode.SUCCESS };
+      return { code: SUCCESS };
     } catch (error) {
       this.#health.failed();
       log.debug('trace export failed', error);
-      return { code: ExportResultCode.FAILED, error: error as Error };
+      return { code: FAILED, error: error as Error };
     }
   }
 
@@ -162,9 +166,9 @@ export class DatadogSpanExporter implements SpanExporter {
         size += json.length + 1;
       }
       flush();
-      return { code: ExportResultCode.SUCCESS };
+      return { code: SUCCESS };
     } catch (error) {
-      return { code: ExportResultCode.FAILED, error: error as Error };
+      return { code: FAILED, error: error as Error };
     }
   }
 
@@ -178,7 +182,7 @@ export class DatadogSpanExporter implements SpanExporter {
   }
 }
 
-/** One id per process, as the Datadog tracers send; drawn from the id pool rather than node:crypto's UUIDs. */
+/** One id per process, as the Datadog tracers send; from the id generator, so node:crypto stays unloaded. */
 function processRuntimeId(): string {
   return globalSlot('runtime-id', () => {
     const hex = newTraceId().slice(16) + newSpanId();
