@@ -9,13 +9,13 @@ import { extensionLayerArn } from '../../lib/extension-layer';
 import { applyDatadog, checkSettings } from '../../lib/instrument';
 
 /**
- * Version of the Datadog Python layer (`Datadog-Python3xx[-ARM]`): datadog-lambda-python
- * v8.130.0, marked "Latest" on GitHub (2026-10-21; dd-trace-py 4.16.0 for Python ≥ 3.10). Each
- * release publishes the layer of every supported Python runtime under the same number (v8.129.0
- * lists `Datadog-Python313-ARM:129`); it is not published in me-south-1.
+ * Version of the Datadog Python layer (`Datadog-Python3xx[-ARM]`): 129, the newest release
+ * whose notes list the ARN we use (datadog-lambda-python v8.129.0: `Datadog-Python313-ARM:129`).
+ * v8.130.0 exists but its notes as seen here do not show the 3.13 ARM layer, so an example that
+ * must deploy pins the confirmed one. Not published in me-south-1.
  * @see https://github.com/DataDog/datadog-lambda-python/releases
  */
-export const DATADOG_PYTHON_LAYER_VERSION = 130;
+export const DATADOG_PYTHON_LAYER_VERSION = 129;
 
 /** The handler of the Datadog Python layer, which loads `DD_LAMBDA_HANDLER` under ddtrace. */
 export const DATADOG_PYTHON_HANDLER = 'datadog_lambda.handler.handler';

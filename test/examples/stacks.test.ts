@@ -13,7 +13,7 @@ import { REPO_ROOT, removeTestApps, SECRET_ARN, testApp, US_EAST_1 } from '../li
 afterAll(removeTestApps);
 
 const FUNCTION = 'AWS::Lambda::Function';
-const PYTHON_LAYER = 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python313-ARM:130';
+const PYTHON_LAYER = 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python313-ARM:129';
 const EXTENSION_LAYER = 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99';
 const PROPS: ExampleStackProps = { env: US_EAST_1, datadog: { apiKey: DatadogApiKey.fromSecretArn(SECRET_ARN) } };
 
