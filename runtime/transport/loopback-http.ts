@@ -146,6 +146,9 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
   return new Promise((resolve, reject) => {
     const parser = new ResponseParser(MAX_RESPONSE_BYTES);
     let settled = false;
+    // A server may answer before the whole request is written (an early 413, say): such a
+    // socket is mid-request and must not serve another one.
+    let written = false;
     const finish = (error: RequestError | undefined, response?: LoopbackResponse & { keepAlive?: boolean }) => {
       if (settled) return;
       settled = true;
@@ -158,7 +161,7 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
         reject(error);
         return;
       }
-      if (response?.keepAlive) release(target.origin, pooled);
+      if (response?.keepAlive && written) release(target.origin, pooled);
       else socket.destroy();
       resolve({ status: response!.status, headers: response!.headers, body: response!.body });
     };
@@ -180,7 +183,9 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
     socket.ref();
     socket.on('data', onData).on('error', onError).once('close', onClose).once('end', onClose);
     try {
-      socket.write(serialize(request, target));
+      socket.write(serialize(request, target), () => {
+        written = true;
+      });
     } catch (error) {
       finish(withCode(error, 'EPIPE'));
     }

@@ -95,6 +95,27 @@ describe('loopbackRequest', () => {
     expect(afterBurst).toBeGreaterThan(before);
   });
 
+  it('does not reuse a socket the server answered before the request was fully written', async () => {
+    // GIVEN a server that answers a large upload at once, without reading it
+    const early = createServer();
+    const connections = new Set<unknown>();
+    early.on('connection', (socket) => {
+      connections.add(socket);
+      socket.once('data', () => socket.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => early.listen(0, '127.0.0.1', resolve));
+    const earlyUrl = `http://127.0.0.1:${(early.address() as AddressInfo).port}`;
+    // WHEN a 32 MiB body gets its answer while still being written, then a small request follows
+    const first = await loopbackRequest({ url: earlyUrl, headers: {}, body: new Uint8Array(32 * 1024 * 1024), timeoutMs: 2000 });
+    const second = await loopbackRequest({ url: earlyUrl, headers: {}, body: '', timeoutMs: 2000 }).catch((error: Error) => error);
+    // THEN the second request went out on a new connection and got its own answer
+    expect(first.status).toBe(413);
+    expect(second).toMatchObject({ status: 413 });
+    expect(connections.size).toBe(2);
+    early.closeAllConnections();
+    await new Promise<void>((resolve) => early.close(() => resolve()));
+  });
+
   it('rejects a malformed response instead of hanging', async () => {
     const raw = createServer();
     raw.on('connection', (socket) => socket.once('data', () => socket.end('<html>not http</html>\r\n\r\n')));
