@@ -25,41 +25,96 @@ export type MetricsExporterKind =
 
 /** The resolved configuration: every field set, frozen. */
 export interface DatadogConfig {
-  /** `DD_TRACE_ENABLED`. When false the wrapper calls the handler and nothing else. */
+  /**
+   * `DD_TRACE_ENABLED`. When false the wrapper calls the handler and only flushes custom metrics.
+   * @default true
+   */
   readonly traceEnabled: boolean;
-  /** `DD_SERVICE`, else the function name. */
+  /**
+   * `DD_SERVICE`: the service of your spans.
+   * @default - the function name (`AWS_LAMBDA_FUNCTION_NAME`), lower-cased
+   */
   readonly service: string;
-  /** `DD_ENV`. */
+  /**
+   * `DD_ENV`: the `env` tag.
+   * @default - no `env` tag
+   */
   readonly env?: string;
-  /** `DD_VERSION`. */
+  /**
+   * `DD_VERSION`: the `version` tag.
+   * @default - no `version` tag
+   */
   readonly version?: string;
-  /** `DD_TAGS` (`key:value` pairs separated by commas or spaces). */
+  /**
+   * `DD_TAGS`: `key:value` pairs (commas or spaces between them) on every span and metric.
+   * @default {}
+   */
   readonly tags: Readonly<Record<string, string>>;
-  /** `DD_LOG_LEVEL`: this library's own log lines. */
+  /**
+   * `DD_LOG_LEVEL`: this library's own JSON log lines.
+   * @default 'warn'
+   */
   readonly logLevel: LogLevel;
-  /** `DD_ENHANCED_METRICS`. */
+  /**
+   * `DD_ENHANCED_METRICS`: the enhanced metrics the extension cannot compute itself.
+   * @default true
+   */
   readonly enhancedMetrics: boolean;
-  /** `DD_CAPTURE_LAMBDA_PAYLOAD`. */
+  /**
+   * `DD_CAPTURE_LAMBDA_PAYLOAD`: payload capture (done by the extension in universal mode).
+   * @default false
+   */
   readonly captureLambdaPayload: boolean;
-  /** `DD_UNIVERSAL_INSTRUMENTATION`: true lets the extension build `aws.lambda`; false builds it in-process. */
+  /**
+   * `DD_UNIVERSAL_INSTRUMENTATION`: true lets the extension build `aws.lambda`; false builds it in-process.
+   * @default true
+   */
   readonly universalInstrumentation: boolean;
-  /** `DD_TRACE_AGENT_URL`: the trace intake. */
+  /**
+   * `DD_TRACE_AGENT_URL`: the trace intake.
+   * @default 'http://127.0.0.1:8126'
+   */
   readonly traceAgentUrl: string;
-  /** `DD_LAMBDA_EXTENSION_URL`: the extension's lifecycle API. */
+  /**
+   * `DD_LAMBDA_EXTENSION_URL`: the extension's lifecycle API.
+   * @default 'http://127.0.0.1:8124'
+   */
   readonly extensionUrl: string;
-  /** `DD_LAMBDA_EXTENSION_PATH`: the file whose presence means the extension is installed. */
+  /**
+   * `DD_LAMBDA_EXTENSION_PATH`: the file whose presence means the extension is installed.
+   * @default '/opt/extensions/datadog-agent'
+   */
   readonly extensionPath: string;
-  /** `DD_LAMBDA_EXTENSION_TIMEOUT_MS`: budget of one lifecycle call once the connection is warm. */
+  /**
+   * `DD_LAMBDA_EXTENSION_TIMEOUT_MS`: budget of one lifecycle call once the connection is warm
+   * (a process's first call gets at least 500 ms).
+   * @default 100
+   */
   readonly extensionTimeoutMs: number;
-  /** `DD_TRACE_FLUSH_TIMEOUT_MS`: budget of one trace flush. */
+  /**
+   * `DD_TRACE_FLUSH_TIMEOUT_MS`: budget of one trace flush.
+   * @default 1000
+   */
   readonly flushTimeoutMs: number;
-  /** `DD_TRACE_EXPORTER`. */
+  /**
+   * `DD_TRACE_EXPORTER`: where spans go.
+   * @default 'auto'
+   */
   readonly traceExporter: TraceExporterKind;
-  /** `DD_METRICS_EXPORTER`. */
+  /**
+   * `DD_METRICS_EXPORTER`: where metrics go.
+   * @default 'auto'
+   */
   readonly metricsExporter: MetricsExporterKind;
-  /** `DD_DOGSTATSD_HOST`. */
+  /**
+   * `DD_DOGSTATSD_HOST`.
+   * @default '127.0.0.1'
+   */
   readonly dogstatsdHost: string;
-  /** `DD_DOGSTATSD_PORT`. */
+  /**
+   * `DD_DOGSTATSD_PORT`.
+   * @default 8125
+   */
   readonly dogstatsdPort: number;
 }
 
