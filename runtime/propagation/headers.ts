@@ -97,10 +97,21 @@ function parsePriority(raw: string | undefined): number | undefined {
 
 /** What to inject: the trace, the span the receiver should parent to, and the sampling decision. */
 export interface InjectContext {
+  /** 32 hex chars. */
   readonly traceId: string;
+  /** The span the receiver parents to (16 hex chars). */
   readonly spanId: string;
+  /** Datadog sampling priority; > 0 also sets the W3C sampled flag. */
   readonly samplingPriority: number;
+  /**
+   * `x-datadog-origin`.
+   * @default - no origin header
+   */
   readonly origin?: string;
+  /**
+   * `_dd.p.*` tags for `x-datadog-tags` and the tracestate `dd` member.
+   * @default {}
+   */
   readonly propagationTags?: Readonly<Record<string, string>>;
 }
 

@@ -75,6 +75,20 @@ export interface TraceRequest extends RecordedRequest {
   readonly traces: DecodedSpan[][];
 }
 
+/** How the emulator names the `aws.lambda` spans it builds. */
+export interface ExtensionEmulatorOptions {
+  /**
+   * Their service, as `DD_SERVICE` names it for the extension.
+   * @default 'aws.lambda'
+   */
+  readonly service?: string;
+  /**
+   * Their resource: the function name.
+   * @default - `AWS_LAMBDA_FUNCTION_NAME`, else 'function'
+   */
+  readonly functionName?: string;
+}
+
 export class ExtensionEmulator {
   readonly starts: StartRecord[] = [];
   readonly ends: EndRecord[] = [];
@@ -103,12 +117,8 @@ export class ExtensionEmulator {
     this.#extensionDir = extensionDir;
   }
 
-  /**
-   * Starts both servers on free loopback ports. `service` and `functionName` name the
-   * `aws.lambda` spans it builds (one emulator per function, as each function has its own
-   * extension). @default service 'aws.lambda', functionName `AWS_LAMBDA_FUNCTION_NAME` or 'function'
-   */
-  static async start(options: { service?: string; functionName?: string } = {}): Promise<ExtensionEmulator> {
+  /** Starts both servers on free loopback ports (one emulator per function, as each function has its own extension). */
+  static async start(options: ExtensionEmulatorOptions = {}): Promise<ExtensionEmulator> {
     const dir = mkdtempSync(join(tmpdir(), 'dd-extension-'));
     const extensionPath = join(dir, 'datadog-agent');
     writeFileSync(extensionPath, '');

@@ -3,6 +3,7 @@
  */
 export {
   ExtensionEmulator,
+  type ExtensionEmulatorOptions,
   type DecodedSpan,
   type EndRecord,
   type FailureMode,
