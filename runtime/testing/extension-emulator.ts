@@ -10,21 +10,7 @@ import { extractEventContext } from '../propagation/event-context';
 import { extractFromHeaders } from '../propagation/headers';
 import type { DatadogTraceContext } from '../trace-context';
 
-/**
- * A local stand-in for the Datadog Lambda Extension, for tests and local runs: the
- * lifecycle API (start/end-invocation) and the v0.4 trace intake on real loopback ports.
- *
- * It answers start-invocation as the extension does (the upstream context it extracts from
- * the event, in Datadog headers), builds the `aws.lambda` span from the end-invocation
- * headers as the extension does at `platform.runtimeDone`, and decodes every trace payload.
- *
- * @example
- * const extension = await ExtensionEmulator.start();
- * const handler = wrapHandler(myHandler, extension.config());
- * await handler(event, context);
- * expect(extension.spans().map((s) => s.name)).toContain('aws.lambda');
- * await extension.close();
- */
+/** The emulator's routes. */
 export type Route = 'start-invocation' | 'end-invocation' | 'traces' | 'info';
 
 /** How a route misbehaves on demand. */
@@ -89,6 +75,21 @@ export interface ExtensionEmulatorOptions {
   readonly functionName?: string;
 }
 
+/**
+ * A local stand-in for the Datadog Lambda Extension, for tests and local runs: the
+ * lifecycle API (start/end-invocation) and the v0.4 trace intake on real loopback ports.
+ *
+ * It answers start-invocation as the extension does (the upstream context it extracts from
+ * the event, in Datadog headers), builds the `aws.lambda` span from the end-invocation
+ * headers as the extension does at `platform.runtimeDone`, and decodes every trace payload.
+ *
+ * @example
+ * const extension = await ExtensionEmulator.start();
+ * const handler = wrapHandler(myHandler, extension.config());
+ * await handler(event, context);
+ * expect(extension.spans().map((s) => s.name)).toContain('aws.lambda');
+ * await extension.close();
+ */
 export class ExtensionEmulator {
   readonly starts: StartRecord[] = [];
   readonly ends: EndRecord[] = [];
