@@ -2,12 +2,21 @@ import { context as otelContext } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
 import { createRootSpan, endRootSpan } from './invocation';
+import { setTraceExtractor, type TraceExtractor } from './local/synthetic-context';
 import { log } from './log';
 import { watchFirstByte } from './metrics/time-to-first-byte';
 import { schedulePrewarm } from './prewarm';
 
-/** Options of `wrapHandler`: configuration overrides; unset fields come from the environment. */
-export type WrapHandlerOptions = DatadogConfigOptions;
+/** Options of `wrapHandler`: configuration overrides (unset fields come from the environment), plus: */
+export interface WrapHandlerOptions extends DatadogConfigOptions {
+  /**
+   * Local span mode: reads the upstream trace headers from events of your own shape. It runs
+   * first, before the built-in extraction, and returns Datadog or W3C headers (or undefined).
+   * Process-wide, like `setTraceExtractor`.
+   * @default - only the built-in extraction
+   */
+  readonly traceExtractor?: TraceExtractor;
+}
 
 /** Marks a function as already wrapped, so wrapping twice is harmless. */
 const WRAPPED = Symbol.for('datadog-lambda-ts.wrapped');
@@ -55,7 +64,9 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   if ((handler as unknown as Record<symbol, unknown>)[WRAPPED]) return handler as unknown as TracedHandler<H>;
 
   let config: DatadogConfig | undefined;
-  const getConfig = () => (config ??= resolveConfig(options));
+  const { traceExtractor, ...configOptions } = options;
+  const getConfig = () => (config ??= resolveConfig(configOptions));
+  if (traceExtractor) setTraceExtractor(traceExtractor);
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === 'response';
   schedulePrewarm(getConfig);
 

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { wrapHandler } from '../../../runtime';
 import { resetColdStart } from '../../../runtime/local/cold-start';
+import { setTraceExtractor } from '../../../runtime/local/synthetic-context';
 import { ExtensionEmulator, summarizeTrace, type DecodedSpan } from '../../../runtime/testing';
 import { apiGatewayV2Event } from '../../fixtures/events/api-gateway-v2';
 import { UPSTREAM } from '../../fixtures/events/carrier';
@@ -72,5 +73,25 @@ describe('local span mode end to end', () => {
     expect(lambda).toMatchObject({ error: 1, meta: expect.objectContaining({ 'error.type': 'RangeError', 'error.message': 'quantity must be positive' }) });
     expect(byName(spans, 'aws.httpapi')[0].error).toBe(1);
     expect(extension.starts).toEqual([]);
+  });
+
+  it('continues the trace a traceExtractor option reads from a custom event shape', async () => {
+    // GIVEN an event of the user's own shape, carrying Datadog headers under `meta`
+    const handler = wrapHandler(async (_event: unknown, _context: unknown) => 'ok', {
+      ...extension.config(),
+      universalInstrumentation: false,
+      traceExtractor: (event) => (event as { meta?: Record<string, string> }).meta,
+    });
+    try {
+      // WHEN it is invoked
+      await handler({ meta: { 'x-datadog-trace-id': '4242', 'x-datadog-parent-id': '77', 'x-datadog-sampling-priority': '2' } }, lambdaContext());
+
+      // THEN aws.lambda continues that trace under that parent
+      const [lambda] = byName(extension.receivedSpans(), 'aws.lambda');
+      expect(lambda).toMatchObject({ trace_id: 4242n, parent_id: 77n });
+      expect(lambda.metrics._sampling_priority_v1).toBe(2);
+    } finally {
+      setTraceExtractor(undefined);
+    }
   });
 });
