@@ -33,7 +33,7 @@ export function sendDistributionMetric(name: string, value: number, tags?: Metri
   try {
     const seconds = timestamp === undefined ? undefined : toUnixSeconds(timestamp);
     if (timestamp !== undefined && seconds === undefined) {
-      log.debug(`dropping metric ${String(name)}: timestamp is not a valid Date or Unix seconds`);
+      log.debug(`dropping metric ${String(name)}: timestamp is not a valid Date or Unix seconds within the last 4 hours`);
       return;
     }
     recordMetric(activeConfig(), { name, value, type: 'd', tags, timestamp: seconds });

@@ -23,10 +23,14 @@ export function invalidReason(name: unknown, value: unknown): string | undefined
   return undefined;
 }
 
-/** Unix seconds of a `Date` or of a number already in seconds; undefined when unusable. */
-export function toUnixSeconds(timestamp: Date | number): number | undefined {
+// Datadog's intake ignores points this old; datadog-lambda-js drops them client-side too.
+const MAX_AGE_SECONDS = 4 * 60 * 60;
+
+/** Unix seconds of a `Date` or of a number already in seconds; undefined when unusable or older than 4 hours. */
+export function toUnixSeconds(timestamp: Date | number, now: number = nowSeconds()): number | undefined {
   const seconds = timestamp instanceof Date ? timestamp.getTime() / 1000 : timestamp;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : undefined;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return seconds < now - MAX_AGE_SECONDS ? undefined : Math.floor(seconds);
 }
 
 export function nowSeconds(): number {

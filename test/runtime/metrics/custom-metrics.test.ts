@@ -59,12 +59,13 @@ describe('custom metrics', () => {
   });
 
   it('sends a distribution at the timestamp given as a Date or Unix seconds', async () => {
+    const minuteAgo = Math.floor(Date.now() / 1000) - 60;
     const handler = wrapHandler(async () => {
-      sendDistributionMetric('orders.latency', 1, [], new Date(1_764_072_000_900));
-      sendDistributionMetric('orders.latency', 2, [], 1764072000.5);
+      sendDistributionMetric('orders.latency', 1, [], new Date(minuteAgo * 1000 + 900));
+      sendDistributionMetric('orders.latency', 2, [], minuteAgo + 0.5);
     }, options());
     await handler({}, lambdaContext());
-    expect((await listener().waitForLines(2)).map((line) => line.split('|').pop())).toEqual(['T1764072000', 'T1764072000']);
+    expect((await listener().waitForLines(2)).map((line) => line.split('|').pop())).toEqual([`T${minuteAgo}`, `T${minuteAgo}`]);
   });
 
   it('sanitizes tags so they cannot break the line', async () => {
@@ -112,6 +113,8 @@ describe('custom metrics', () => {
         () => gauge('orders.depth', Number.POSITIVE_INFINITY),
         () => gauge('orders.depth', '5' as unknown as number),
         () => sendDistributionMetric('orders.latency', 1, [], new Date('not a date')),
+        // Older than the 4 hours Datadog accepts.
+        () => sendDistributionMetric('orders.latency', 1, [], Date.now() / 1000 - 5 * 3600),
       ];
       for (const call of bad) expect(call).not.toThrow();
       expect(debug).toHaveBeenCalledTimes(bad.length);
