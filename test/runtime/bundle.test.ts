@@ -1,9 +1,10 @@
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pkg from '../../package.json';
+import { ExtensionEmulator } from '../../runtime/testing';
 import { LIBRARY_VERSION } from '../../runtime/version';
 
 const root = resolve(__dirname, '../..');
@@ -43,6 +44,39 @@ describe('the runtime bundle', () => {
 
   it('stays under 100 KB minified', () => {
     expect(readFileSync(outfile).length).toBeLessThan(100 * 1024);
+  });
+
+  it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {
+    // GIVEN the emulator in this process and the bundled handler in a child pointed at it
+    const extension = await ExtensionEmulator.start();
+    try {
+      const env = {
+        PATH: process.env.PATH,
+        DD_LAMBDA_EXTENSION_URL: extension.lifecycleUrl,
+        DD_TRACE_AGENT_URL: extension.traceUrl,
+        DD_LAMBDA_EXTENSION_PATH: extension.extensionPath,
+        DD_DOGSTATSD_PORT: '9',
+      };
+      const script = `const { handler } = require(${JSON.stringify(outfile)});
+        handler({}, { awsRequestId: 'r1' }).then((r) => console.log(JSON.stringify(r)));`;
+      // WHEN it runs one invocation (keep-alive sockets, the prewarm, a metrics flush)
+      const child = spawn(process.execPath, ['-e', script], { env });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const exitCode = await new Promise<number | null>((resolve) => {
+        const killer = setTimeout(() => child.kill(), 5000);
+        child.on('exit', (code) => {
+          clearTimeout(killer);
+          resolve(code);
+        });
+      });
+      // THEN it exits on its own (no ref'd socket or timer keeps it alive) after a traced invocation
+      expect(exitCode).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({ statusCode: 200 });
+      expect(extension.ends).toHaveLength(1);
+    } finally {
+      await extension.close();
+    }
   });
 
   it('loads and runs in a fresh Node process with no extension installed', () => {
