@@ -80,8 +80,17 @@ async function main(): Promise<void> {
   for (const summary of summaries) out.push(formatNode(summary, options.coldSamples, options.invocations * options.warmRuns), '');
   out.push(formatSizes(sizes), '');
   for (const profile of raw.profiles) out.push(formatPhaseProfile(profile), '');
+  out.push(metricsCost(options), '');
   out.push(`raw JSON: ${paths.results} · ${((Date.now() - began) / 1000).toFixed(0)} s`);
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The metrics path's cost per invocation (`bench/metrics-flush.ts`), on this machine's Node. */
+function metricsCost(options: BenchOptions): string {
+  const iterations = String(options.invocations);
+  const run = spawnSync(process.execPath, [...process.execArgv, join(__dirname, 'metrics-flush.ts'), iterations], { encoding: 'utf8' });
+  const lines = run.status === 0 ? run.stdout.trim() : `metrics benchmark failed: ${run.stderr.trim().split('\n')[0] ?? ''}`;
+  return [`Metrics cost per invocation (${process.version}, wrapped no-op handler, DogStatsD to a loopback listener, n=${iterations})`, lines].join('\n');
 }
 
 void main();
