@@ -16,10 +16,6 @@ export function setLogLevel(level: LogLevel): void {
   threshold = RANK[level];
 }
 
-export function isLogLevelEnabled(level: Exclude<LogLevel, 'off'>): boolean {
-  return RANK[level] >= threshold;
-}
-
 function write(level: Exclude<LogLevel, 'off'>, message: string, detail?: unknown): void {
   if (RANK[level] < threshold) return;
   const line: Record<string, unknown> = { level, source: 'datadog-lambda-ts', message };
