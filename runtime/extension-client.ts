@@ -1,11 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { decimalIdToHex, ZERO_HIGH_BITS } from './ids';
 import { log } from './log';
-import { HEADER } from './propagation/headers';
-import { parseDatadogTags } from './propagation/datadog-tags';
+import { extractFromHeaders } from './propagation/headers';
 import type { DatadogTraceContext } from './trace-context';
 import { EndpointHealth } from './transport/endpoint-health';
-import { loopbackRequest } from './transport/loopback-http';
+import { loopbackRequest, type LoopbackResponse } from './transport/loopback-http';
 import { globalSlot } from './global-state';
 
 /**
@@ -48,59 +45,41 @@ export interface StartInvocationResult {
  * event, if any. Never rejects.
  */
 export async function startInvocation(endpoint: ExtensionEndpoint, requestId: string, eventJson: string): Promise<StartInvocationResult> {
-  const health = healthOf(endpoint.url);
-  try {
-    const response = await loopbackRequest({
-      url: `${endpoint.url}/lambda/start-invocation`,
-      headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
-      body: eventJson,
-      timeoutMs: health.timeoutFor(endpoint.timeoutMs),
-    });
-    if (response.status >= 400) throw new Error(`start-invocation answered ${response.status}`);
-    health.succeeded();
-    return { answered: true, context: readTraceContext(response.headers) };
-  } catch (error) {
-    health.failed();
-    log.debug('start-invocation failed', error);
-    return { answered: false };
-  }
+  const response = await callLifecycle(endpoint, 'start-invocation', { [REQUEST_ID_HEADER]: requestId }, eventJson);
+  return response ? { answered: true, context: readTraceContext(response.headers) } : { answered: false };
 }
 
 /** Reports the end of the invocation. Resolves on any outcome; never rejects. */
-export async function endInvocation(
+export async function endInvocation(endpoint: ExtensionEndpoint, headers: Record<string, string>, resultJson: string): Promise<void> {
+  await callLifecycle(endpoint, 'end-invocation', headers, resultJson);
+}
+
+/** One lifecycle call with its health bookkeeping: the 2xx response, or undefined on any failure. */
+async function callLifecycle(
   endpoint: ExtensionEndpoint,
+  route: 'start-invocation' | 'end-invocation',
   headers: Record<string, string>,
-  resultJson: string,
-): Promise<void> {
+  body: string,
+): Promise<LoopbackResponse | undefined> {
   const health = healthOf(endpoint.url);
   try {
     const response = await loopbackRequest({
-      url: `${endpoint.url}/lambda/end-invocation`,
+      url: `${endpoint.url}/lambda/${route}`,
       headers: { 'content-type': 'application/json', ...headers },
-      body: resultJson,
+      body,
       timeoutMs: health.timeoutFor(endpoint.timeoutMs),
     });
-    if (response.status >= 400) throw new Error(`end-invocation answered ${response.status}`);
+    if (response.status >= 400) throw new Error(`${route} answered ${response.status}`);
     health.succeeded();
+    return response;
   } catch (error) {
     health.failed();
-    log.debug('end-invocation failed', error);
+    log.debug(`${route} failed`, error);
+    return undefined;
   }
 }
 
-/** The extension answers with the extracted context: decimal low 64 bits, `_dd.p.tid`, priority. */
-export function readTraceContext(headers: IncomingHttpHeaders): DatadogTraceContext | undefined {
-  const low = decimalIdToHex(single(headers[HEADER.TRACE_ID]));
-  if (!low) return undefined;
-  const { traceIdHigh, propagationTags } = parseDatadogTags(single(headers[HEADER.TAGS]));
-  const priority = single(headers[HEADER.SAMPLING_PRIORITY]);
-  return {
-    traceId: (traceIdHigh ?? ZERO_HIGH_BITS) + low,
-    samplingPriority: priority !== undefined && /^-?\d{1,3}$/.test(priority) ? Number(priority) : undefined,
-    propagationTags,
-  };
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** The extension answers with the extracted context in Datadog headers: decimal low 64 bits, `_dd.p.tid`, priority. */
+export function readTraceContext(headers: Readonly<Record<string, string | string[] | undefined>>): DatadogTraceContext | undefined {
+  return extractFromHeaders(headers);
 }
