@@ -1,5 +1,5 @@
-import { isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
-import { readDatadogTraceState } from '../export/trace-state';
+import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
+import { readDatadogTraceState, samplingPriorityOf } from '../export/trace-state';
 import { injectHeaders } from '../propagation/headers';
 
 /** The message attribute (and EventBridge detail key) Datadog consumers read. */
@@ -12,7 +12,6 @@ export const CARRIER_KEY = '_datadog';
  */
 export function carrierFor(spanContext: SpanContext): Record<string, string> | undefined {
   if (!isSpanContextValid(spanContext)) return undefined;
-  const dd = readDatadogTraceState(spanContext.traceState);
-  const samplingPriority = dd.samplingPriority ?? (spanContext.traceFlags & TraceFlags.SAMPLED ? 1 : 0);
-  return injectHeaders({ traceId: spanContext.traceId, spanId: spanContext.spanId, samplingPriority, propagationTags: dd.propagationTags });
+  const { propagationTags } = readDatadogTraceState(spanContext.traceState);
+  return injectHeaders({ traceId: spanContext.traceId, spanId: spanContext.spanId, samplingPriority: samplingPriorityOf(spanContext), propagationTags });
 }

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { hexToBigInt } from '../ids';
-import { readDatadogTraceState } from './trace-state';
+import { samplingPriorityOf } from './trace-state';
 import { LIMITS, truncate, type DatadogSpan } from './datadog-span';
 
 /**
@@ -52,7 +52,6 @@ export function toDatadogSpan(span: ReadableSpan, options: SpanMappingOptions): 
   const resourceAttributes = span.resource.attributes;
   const lookup = (key: string): AttributeValue | undefined => attributes[key] ?? resourceAttributes[key];
   const spanContext = span.spanContext();
-  const dd = readDatadogTraceState(spanContext.traceState);
 
   const meta: Record<string, string> = { language: 'javascript', 'runtime-id': options.runtimeId };
   const metrics: Record<string, number> = {};
@@ -86,7 +85,7 @@ export function toDatadogSpan(span: ReadableSpan, options: SpanMappingOptions): 
   if (error) writeError(span, meta, statusCode);
   writeLinks(span, meta);
 
-  const priority = numberOf(attributes['sampling.priority']) ?? dd.samplingPriority ?? (spanContext.traceFlags & 1 ? 1 : 0);
+  const priority = numberOf(attributes['sampling.priority']) ?? samplingPriorityOf(spanContext);
   metrics._sampling_priority_v1 = priority;
 
   const type = spanType(span.kind, lookup, attributes);

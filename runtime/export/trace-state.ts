@@ -1,4 +1,5 @@
-import { createTraceState, type TraceState } from '@opentelemetry/api';
+import { createTraceState, TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { formatDdMember, parseDdMember } from '../propagation/tracestate-dd';
 
 /**
  * The Datadog sampling decision travels with the OTel span context in the W3C `tracestate`
@@ -12,25 +13,15 @@ export interface DatadogTraceStateFields {
 }
 
 export function datadogTraceState(samplingPriority: number, propagationTags: Readonly<Record<string, string>>): TraceState {
-  const fields = [`s:${samplingPriority}`];
-  for (const [key, value] of Object.entries(propagationTags)) {
-    if (key.startsWith('_dd.p.') && key !== '_dd.p.tid') fields.push(`t.${key.slice(6)}:${value.replace(/=/g, '~').replace(/[,;\s]/g, '_')}`);
-  }
-  return createTraceState().set('dd', fields.join(';'));
+  return createTraceState().set('dd', formatDdMember({ samplingPriority, propagationTags }));
 }
 
 export function readDatadogTraceState(traceState: TraceState | undefined): DatadogTraceStateFields {
-  const member = traceState?.get('dd');
-  const propagationTags: Record<string, string> = {};
-  if (!member) return { propagationTags };
-  let samplingPriority: number | undefined;
-  for (const field of member.split(';')) {
-    const colon = field.indexOf(':');
-    if (colon <= 0) continue;
-    const key = field.slice(0, colon);
-    const value = field.slice(colon + 1);
-    if (key === 's' && /^-?\d{1,3}$/.test(value)) samplingPriority = Number(value);
-    else if (key.startsWith('t.') && key !== 't.tid') propagationTags[`_dd.p.${key.slice(2)}`] = value.replace(/~/g, '=');
-  }
+  const { samplingPriority, propagationTags } = parseDdMember(traceState?.get('dd'));
   return { samplingPriority, propagationTags };
+}
+
+/** The span's Datadog priority: the one its trace carries, else 1 or 0 from the sampled bit. */
+export function samplingPriorityOf(spanContext: SpanContext): number {
+  return readDatadogTraceState(spanContext.traceState).samplingPriority ?? (spanContext.traceFlags & TraceFlags.SAMPLED ? 1 : 0);
 }

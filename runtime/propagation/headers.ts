@@ -1,6 +1,7 @@
 import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, splitTraceId, ZERO_HIGH_BITS } from '../ids';
 import type { DatadogTraceContext } from '../trace-context';
 import { formatDatadogTags, parseDatadogTags } from './datadog-tags';
+import { formatDdMember, parseDdMember, parseSamplingPriority } from './tracestate-dd';
 
 /**
  * Datadog and W3C trace headers: extraction from any header map (case-insensitive names,
@@ -48,7 +49,7 @@ function extractDatadog(get: (name: string) => string | undefined): DatadogTrace
   return {
     traceId: (traceIdHigh ?? ZERO_HIGH_BITS) + low,
     parentId: decimalIdToHex(get(HEADER.PARENT_ID)),
-    samplingPriority: parsePriority(get(HEADER.SAMPLING_PRIORITY)),
+    samplingPriority: parseSamplingPriority(get(HEADER.SAMPLING_PRIORITY)),
     origin: get(HEADER.ORIGIN) || undefined,
     propagationTags,
   };
@@ -62,37 +63,15 @@ function extractW3c(get: (name: string) => string | undefined): DatadogTraceCont
   const [, , traceId, parentId, flags] = match as unknown as [string, string, string, string, string];
   if (!isValidHexTraceId(traceId) || !isValidHexSpanId(parentId)) return undefined;
   const sampledFlag = (parseInt(flags, 16) & 1) === 1;
-  const dd = parseTracestateDd(get(HEADER.TRACESTATE));
+  const dd = parseDdMember(ddMemberOf(get(HEADER.TRACESTATE)));
   // The dd member's priority wins only when it agrees with the sampled flag (W3C spec for dd).
-  const priority = dd.priority !== undefined && dd.priority > 0 === sampledFlag ? dd.priority : sampledFlag ? 1 : 0;
+  const priority = dd.samplingPriority !== undefined && dd.samplingPriority > 0 === sampledFlag ? dd.samplingPriority : sampledFlag ? 1 : 0;
   return { traceId, parentId, samplingPriority: priority, origin: dd.origin, propagationTags: dd.propagationTags };
 }
 
-interface TracestateDd {
-  priority?: number;
-  origin?: string;
-  propagationTags: Record<string, string>;
-}
-
-function parseTracestateDd(tracestate: string | undefined): TracestateDd {
-  const result: TracestateDd = { propagationTags: {} };
-  const member = tracestate?.split(',').map((m) => m.trim()).find((m) => m.startsWith('dd='));
-  if (!member) return result;
-  for (const field of member.slice(3).split(';')) {
-    const colon = field.indexOf(':');
-    if (colon <= 0) continue;
-    const key = field.slice(0, colon);
-    const value = field.slice(colon + 1);
-    if (key === 's') result.priority = parsePriority(value);
-    else if (key === 'o') result.origin = value.replace(/~/g, '=');
-    else if (key.startsWith('t.') && key !== 't.tid') result.propagationTags[`_dd.p.${key.slice(2)}`] = value.replace(/~/g, '=');
-  }
-  return result;
-}
-
-function parsePriority(raw: string | undefined): number | undefined {
-  if (raw === undefined || !/^-?\d{1,3}$/.test(raw)) return undefined;
-  return Number(raw);
+/** The value of the `dd` member of a `tracestate` header, if any. */
+function ddMemberOf(tracestate: string | undefined): string | undefined {
+  return tracestate?.split(',').map((member) => member.trim()).find((member) => member.startsWith('dd='))?.slice(3);
 }
 
 /** What to inject: the trace, the span the receiver should parent to, and the sampling decision. */
@@ -131,20 +110,6 @@ export function injectHeaders(ctx: InjectContext): Record<string, string> {
   const ddTags = formatDatadogTags(high, tags);
   if (ddTags) carrier[HEADER.TAGS] = ddTags;
   carrier[HEADER.TRACEPARENT] = `00-${ctx.traceId}-${ctx.spanId}-${ctx.samplingPriority > 0 ? '01' : '00'}`;
-  carrier[HEADER.TRACESTATE] = formatTracestateDd(ctx, high, tags);
+  carrier[HEADER.TRACESTATE] = `dd=${formatDdMember({ samplingPriority: ctx.samplingPriority, parentId: ctx.spanId, origin: ctx.origin, propagationTags: tags, traceIdHigh: high })}`;
   return carrier;
-}
-
-function formatTracestateDd(ctx: InjectContext, high: string, tags: Readonly<Record<string, string>>): string {
-  const fields = [`s:${ctx.samplingPriority}`, `p:${ctx.spanId}`];
-  if (ctx.origin) fields.push(`o:${sanitizeTracestate(ctx.origin)}`);
-  for (const [key, value] of Object.entries(tags)) {
-    if (key.startsWith('_dd.p.')) fields.push(`t.${key.slice(6)}:${sanitizeTracestate(value)}`);
-  }
-  if (high !== ZERO_HIGH_BITS) fields.push(`t.tid:${high}`);
-  return `dd=${fields.join(';')}`;
-}
-
-function sanitizeTracestate(value: string): string {
-  return value.replace(/[,;~\s]/g, '_').replace(/=/g, '~');
 }
