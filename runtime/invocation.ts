@@ -4,7 +4,7 @@ import { processConfig, type DatadogConfig } from './config';
 import { participants } from './invocation-participants';
 import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from './lifecycle';
 import { log } from './log';
-import { ensureTracerProvider } from './tracer-provider';
+import { ensureTracerProvider, type BoundedFlush } from './tracer-provider';
 import { localLifecycle } from './local/local-lifecycle';
 import { universalLifecycle } from './universal-lifecycle';
 
@@ -32,8 +32,8 @@ export interface RootSpan extends LifecycleRoot {
   readonly enabled: boolean;
   /** @internal */
   readonly lifecycle?: InvocationLifecycle;
-  /** @internal flushes the tracer provider. */
-  readonly flush: () => Promise<void>;
+  /** @internal flushes the tracer provider within a budget (ms). */
+  readonly flush: BoundedFlush;
 }
 
 const ROOT_SPAN_KEY = createContextKey('datadog-lambda-ts.root-span');
@@ -110,21 +110,12 @@ export async function endRootSpan(root: RootSpan, outcome: InvocationOutcome): P
   }
 }
 
-/** Flushes the provider, bounded by `flushTimeoutMs` even when a user's provider hangs. */
+/** Flushes the provider within `flushTimeoutMs`; a failure is logged, never thrown. */
 async function safeFlush(root: RootSpan): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        log.debug(`tracer provider flush took over ${root.config.flushTimeoutMs} ms; not waiting`);
-        resolve();
-      }, root.config.flushTimeoutMs);
-    });
-    await Promise.race([root.flush(), deadline]);
+    await root.flush(root.config.flushTimeoutMs);
   } catch (error) {
     log.debug('tracer provider flush failed', error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

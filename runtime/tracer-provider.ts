@@ -14,10 +14,12 @@ export interface FlushableTracerProvider extends TracerProvider {
   forceFlush(): Promise<void>;
 }
 
+/** Flushes within a time budget (ms): what `endRootSpan` awaits. */
+export type BoundedFlush = (timeoutMs: number) => Promise<void>;
+
 interface RegisteredProvider {
   readonly provider: FlushableTracerProvider;
-  /** What to await at the end of each invocation. */
-  readonly flush: () => Promise<void>;
+  readonly flush: BoundedFlush;
 }
 
 const PROVIDER_SLOT = 'tracer-provider';
@@ -36,7 +38,7 @@ export function setTracerProvider(provider: FlushableTracerProvider): void {
       cause: { package: 'datadog-lambda-ts' },
     });
   }
-  register({ provider, flush: () => provider.forceFlush() });
+  register({ provider, flush: (timeoutMs) => withDeadline(provider.forceFlush(), timeoutMs) });
 }
 
 function register(registered: RegisteredProvider): void {
@@ -76,7 +78,9 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
   const processor = new FlushSpanProcessor(options.exporter ?? createDefaultExporter(config));
   const provider = loadSdk().newBasicTracerProvider(processor);
   if (options.registerGlobal ?? true) registerGlobally(provider);
-  register({ provider, flush: () => processor.forceFlush() });
+  // Our exporter's requests carry their own deadline; an exporter of the caller's may hang.
+  const flush: BoundedFlush = options.exporter ? (timeoutMs) => withDeadline(processor.forceFlush(), timeoutMs) : () => processor.forceFlush();
+  register({ provider, flush });
   return provider;
 }
 
@@ -117,7 +121,7 @@ function registerGlobally(provider: BasicTracerProvider): void {
  * The provider to flush for this invocation: the registered one; else a global provider the
  * application registered through the OTel API; else a new default provider.
  */
-export function ensureTracerProvider(config: DatadogConfig): () => Promise<void> {
+export function ensureTracerProvider(config: DatadogConfig): BoundedFlush {
   const registered = getGlobalSlot<RegisteredProvider>(PROVIDER_SLOT);
   if (registered) return registered.flush;
   const global = trace.getTracerProvider();
@@ -128,4 +132,16 @@ export function ensureTracerProvider(config: DatadogConfig): () => Promise<void>
     createTracerProvider({ config });
   }
   return getGlobalSlot<RegisteredProvider>(PROVIDER_SLOT)!.flush;
+}
+
+/** Waits for `flush`, but no longer than `timeoutMs`: a provider that hangs must not hold the invocation. */
+function withDeadline(flush: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.debug(`tracer provider flush took over ${timeoutMs} ms; not waiting`);
+      resolve();
+    }, timeoutMs);
+  });
+  return Promise.race([flush, deadline]).finally(() => clearTimeout(timer));
 }

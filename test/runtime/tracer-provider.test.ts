@@ -24,7 +24,7 @@ describe('tracer provider registry', () => {
       expect(trace.getActiveSpan()).toBe(outer);
       outer.end();
     });
-    await expect(flush()).resolves.toBeUndefined();
+    await expect(flush(1000)).resolves.toBeUndefined();
   });
 
   it('adopts a provider the application registered through the OTel API instead of creating another', () => {
@@ -35,7 +35,7 @@ describe('tracer provider registry', () => {
     const flush = ensureTracerProvider(resolveConfig({}, {}));
 
     expect(getTracerProvider()).toBe(theirs);
-    void flush();
+    void flush(1000);
     expect(forceFlush).toHaveBeenCalled();
   });
 
