@@ -17,7 +17,7 @@ export { extractFromHeaders, injectHeaders, type InjectContext } from './propaga
 export type { DatadogTraceContext } from './trace-context';
 export { sendDistributionMetric, incrementMetric, gauge, type MetricTags } from './metrics/custom-metrics';
 export { parseArn, type ParsedFunctionArn } from './local/arn';
-export type { ColdStartInfo } from './local/cold-start';
+export type { ColdStartInfo } from './cold-start';
 export { createColdStartSpan, type ColdStartSpanInput } from './local/cold-start-span';
 export { createFunctionSpan, completeFunctionSpan, type FunctionSpanInput, type FunctionSpanResult } from './local/function-span';
 export { identifyTrigger, triggerEnvOf } from './local/identify-trigger';

@@ -1,6 +1,8 @@
 import { context as otelContext, createContextKey, type Context } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
+import { takeColdStart } from './cold-start';
 import { processConfig, type DatadogConfig } from './config';
+import { nowMs } from './local/time';
 import { participants } from './invocation-participants';
 import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from './lifecycle';
 import { log } from './log';
@@ -74,8 +76,18 @@ export async function createRootSpan(
   try {
     const flush = ensureTracerProvider(config);
     const lifecycle = selectLifecycle(config);
-    const started = await lifecycle.start({ event, lambdaContext, config, requestId });
-    const root: { -readonly [K in keyof RootSpan]: RootSpan[K] } = { ...started, requestId, config, enabled: true, lifecycle, flush };
+    const startMs = nowMs();
+    const coldStart = takeColdStart(startMs);
+    const started = await lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
+    const root: { -readonly [K in keyof RootSpan]: RootSpan[K] } = {
+      ...started,
+      requestId,
+      config,
+      coldStart: coldStart.coldStart,
+      enabled: true,
+      lifecycle,
+      flush,
+    };
     // The context carries the root itself, so currentRootSpan() and the participants see one object.
     root.context = started.context.setValue(ROOT_SPAN_KEY, root);
     for (const participant of participants) participant.onStart?.(root, event, lambdaContext);
@@ -128,6 +140,7 @@ function disabledRoot(requestId: string, config: DatadogConfig): RootSpan {
     context: otelContext.active(),
     extensionStarted: false,
     generatedTraceId: false,
+    coldStart: false,
     enabled: false,
     config,
     flush: () => Promise.resolve(),

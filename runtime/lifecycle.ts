@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
+import type { ColdStartInfo } from './cold-start';
 import type { DatadogConfig } from './config';
 
 /**
@@ -22,6 +23,10 @@ export interface LifecycleInput {
   readonly lambdaContext: Partial<LambdaContext> | undefined;
   readonly config: DatadogConfig;
   readonly requestId: string;
+  /** When the invocation started (ms since the epoch). */
+  readonly startMs: number;
+  /** Decided once per invocation (the first one of a sandbox is cold). */
+  readonly coldStart: ColdStartInfo;
 }
 
 export interface LifecycleStart {
@@ -42,6 +47,8 @@ export interface LifecycleStart {
 export interface LifecycleRoot extends LifecycleStart {
   readonly requestId: string;
   readonly config: DatadogConfig;
+  /** Datadog's `cold_start`: the first invocation of the sandbox, not provisioned or proactively initialized. */
+  readonly coldStart: boolean;
 }
 
 /** How the invocation ended: the handler's result, or what it threw (the key's presence decides). */

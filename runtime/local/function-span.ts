@@ -4,7 +4,7 @@ import type { DatadogConfig } from '../config';
 import { isFailure, type InvocationOutcome } from '../lifecycle';
 import { LIBRARY_VERSION } from '../version';
 import { parseArn } from './arn';
-import type { ColdStartInfo } from './cold-start';
+import type { ColdStartInfo } from '../cold-start';
 import type { ContextSource } from './synthetic-context';
 import { msToHrTime } from './time';
 import type { Trigger } from './trigger';

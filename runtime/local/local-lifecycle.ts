@@ -6,7 +6,6 @@ import { log } from '../log';
 import { isSampled, type DatadogTraceContext } from '../trace-context';
 import { getTracerProvider } from '../tracer-provider';
 import { LIBRARY_VERSION } from '../version';
-import { takeColdStart } from './cold-start';
 import { createColdStartSpan } from './cold-start-span';
 import { completeFunctionSpan, createFunctionSpan, functionNameOf } from './function-span';
 import { identifyTrigger, triggerEnvOf } from './identify-trigger';
@@ -37,14 +36,12 @@ export const TRACER_NAME = 'datadog-lambda-ts';
 export const localLifecycle: InvocationLifecycle = {
   name: 'local',
 
-  start({ event, lambdaContext, config, requestId }) {
-    const startMs = nowMs();
+  start({ event, lambdaContext, config, requestId, startMs, coldStart }) {
     const tracer = localTracer();
     const base = otelContext.active();
     const trigger = identifyTrigger(event, triggerEnvOf(lambdaContext));
     const upstream = extractSyntheticContext(event, lambdaContext, trigger);
     const parent = upstream ? trace.setSpanContext(base, remoteParent(upstream.context)) : base;
-    const coldStart = takeColdStart(startMs);
 
     const synthetic = createSyntheticSpans(tracer, trigger?.spans ?? [], parent, { requestId, service: config.service, invocationStartMs: startMs });
     const lambdaSpan = createFunctionSpan(tracer, synthetic.context, { lambdaContext, config, requestId, coldStart, startMs, trigger, parentSource: upstream?.source });

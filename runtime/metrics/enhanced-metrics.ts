@@ -1,7 +1,7 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { DatadogConfig } from '../config';
 import { isExtensionInstalled } from '../extension-presence';
-import { globalSlot } from '../global-state';
+import { parseArn } from '../local/arn';
 import { LIBRARY_VERSION } from '../version';
 import { recordMetric } from './record-metric';
 
@@ -29,23 +29,16 @@ export interface EnhancedInvocation {
   readonly countsInvocations: boolean;
 }
 
-/**
- * The Lambda tags of an invocation. `cold_start` is true for the first invocation of the
- * process only; calling this flips it.
- */
-export function lambdaTags(lambdaContext: Partial<LambdaContext> | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
-  const coldStart = globalSlot('metrics-cold-start', () => ({ first: true }));
-  const tags = [`cold_start:${coldStart.first}`, `datadog_lambda:v${LIBRARY_VERSION}`];
-  coldStart.first = false;
-  // arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>]
-  const arn = typeof lambdaContext?.invokedFunctionArn === 'string' ? lambdaContext.invokedFunctionArn.split(':') : [];
-  const functionName = arn[6] ?? lambdaContext?.functionName;
+/** The Lambda tags of an invocation; `coldStart` is the invocation's (`RootSpan.coldStart`). */
+export function lambdaTags(lambdaContext: Partial<LambdaContext> | undefined, coldStart: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  const tags = [`cold_start:${coldStart}`, `datadog_lambda:v${LIBRARY_VERSION}`];
+  const arn = parseArn(lambdaContext?.invokedFunctionArn);
+  const functionName = arn?.functionName ?? lambdaContext?.functionName;
   if (functionName) {
     tags.push(`functionname:${functionName}`);
-    tags.push(`resource:${arn[7] ? `${functionName}:${arn[7]}` : functionName}`);
+    tags.push(`resource:${arn?.qualifier ? `${functionName}:${arn.qualifier}` : functionName}`);
   }
-  if (arn[3]) tags.push(`region:${arn[3]}`);
-  if (arn[4]) tags.push(`account_id:${arn[4]}`);
+  if (arn) tags.push(`region:${arn.region}`, `account_id:${arn.accountId}`);
   if (lambdaContext?.memoryLimitInMB) tags.push(`memorysize:${lambdaContext.memoryLimitInMB}`);
   const runtime = env.AWS_EXECUTION_ENV?.replace(/^AWS_Lambda_/, '');
   if (runtime) tags.push(`runtime:${runtime}`);
@@ -53,11 +46,11 @@ export function lambdaTags(lambdaContext: Partial<LambdaContext> | undefined, en
 }
 
 /** Describes the invocation for its enhanced metrics, or undefined when they are off. */
-export function enhancedInvocation(config: DatadogConfig, lambdaContext: Partial<LambdaContext> | undefined): EnhancedInvocation | undefined {
+export function enhancedInvocation(config: DatadogConfig, lambdaContext: Partial<LambdaContext> | undefined, coldStart: boolean): EnhancedInvocation | undefined {
   if (!config.enhancedMetrics) return undefined;
   // With the extension, it counts them (and drops our `invocations` line); in universal mode it builds aws.lambda and counts too.
   const countsInvocations = !config.universalInstrumentation && !isExtensionInstalled(config.extensionPath);
-  return { config, tags: lambdaTags(lambdaContext), countsInvocations };
+  return { config, tags: lambdaTags(lambdaContext, coldStart), countsInvocations };
 }
 
 /** Buffers one enhanced distribution point with the invocation's Lambda tags. */

@@ -18,7 +18,7 @@ export const metricsParticipant: InvocationParticipant = {
 
   onStart(root, _event, lambdaContext) {
     try {
-      const invocation = enhancedInvocation(root.config, lambdaContext);
+      const invocation = enhancedInvocation(root.config, lambdaContext, root.coldStart);
       if (!invocation) return;
       invocations.set(root, invocation);
       rememberForFirstByte(lambdaContext, invocation);

@@ -1,10 +1,12 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { takeColdStart } from '../../../runtime/cold-start';
 import { resolveConfig, type DatadogConfig } from '../../../runtime/config';
 import type { DatadogSpan } from '../../../runtime/export/datadog-span';
 import { toDatadogSpan } from '../../../runtime/export/span-mapping';
 import type { InvocationOutcome, LifecycleStart } from '../../../runtime/lifecycle';
 import { localLifecycle } from '../../../runtime/local/local-lifecycle';
+import { nowMs } from '../../../runtime/local/time';
 import { setTracerProvider } from '../../../runtime/tracer-provider';
 import { lambdaContext } from '../../helpers/lambda-context';
 
@@ -29,9 +31,12 @@ export class LocalHarness {
     this.memory.reset();
     const context = options.context ?? lambdaContext({ functionName: 'Orders-Handler', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:Orders-Handler:live' });
     const requestId = context.awsRequestId ?? '';
-    const started = await localLifecycle.start({ event, lambdaContext: context, config: this.config, requestId });
+    // As createRootSpan does: the start time, and the cold-start decision taken once.
+    const startMs = nowMs();
+    const coldStart = takeColdStart(startMs);
+    const started = await localLifecycle.start({ event, lambdaContext: context, config: this.config, requestId, startMs, coldStart });
     if (options.userSpan) this.provider.getTracer('user').startSpan('load-order', {}, started.context).end();
-    localLifecycle.complete!({ ...started, requestId, config: this.config }, options.outcome ?? { result: { statusCode: 200 } });
+    localLifecycle.complete!({ ...started, requestId, config: this.config, coldStart: coldStart.coldStart }, options.outcome ?? { result: { statusCode: 200 } });
     const spans = this.memory.getFinishedSpans().map((span) => toDatadogSpan(span, { service: this.config.service, runtimeId: 'test-runtime' }));
     return { started, spans };
   }

@@ -1,4 +1,4 @@
-import { setGlobalSlot } from '../../../runtime/global-state';
+import { resetColdStart } from '../../../runtime/cold-start';
 import { batchItemFailureCount, lambdaTags } from '../../../runtime/metrics/enhanced-metrics';
 import { LIBRARY_VERSION } from '../../../runtime/version';
 import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
@@ -7,12 +7,10 @@ import { lambdaContext } from '../../helpers/lambda-context';
 import { useUdpListener } from './udp-listener';
 
 describe('lambdaTags', () => {
-  beforeEach(() => setGlobalSlot('metrics-cold-start', { first: true }));
-
-  it('reads function, region, account, alias, memory and runtime, with cold_start true only the first time', () => {
+  it('reads function, region, account, alias, memory, runtime and the cold start', () => {
     const context = lambdaContext({ invokedFunctionArn: 'arn:aws:lambda:eu-west-1:210987654321:function:Orders:live', memoryLimitInMB: '512' });
     const env = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
-    expect(lambdaTags(context, env).sort()).toEqual(
+    expect(lambdaTags(context, true, env).sort()).toEqual(
       [
         'cold_start:true',
         `datadog_lambda:v${LIBRARY_VERSION}`,
@@ -24,11 +22,11 @@ describe('lambdaTags', () => {
         'runtime:nodejs22.x',
       ].sort(),
     );
-    expect(lambdaTags(context, env)).toContain('cold_start:false');
+    expect(lambdaTags(context, false, env)).toContain('cold_start:false');
   });
 
   it('falls back to the function name when there is no ARN', () => {
-    expect(lambdaTags({ functionName: 'orders' }, {})).toEqual(['cold_start:true', `datadog_lambda:v${LIBRARY_VERSION}`, 'functionname:orders', 'resource:orders']);
+    expect(lambdaTags({ functionName: 'orders' }, true, {})).toEqual(['cold_start:true', `datadog_lambda:v${LIBRARY_VERSION}`, 'functionname:orders', 'resource:orders']);
   });
 });
 
@@ -79,6 +77,15 @@ describe('enhanced metrics of a wrapped handler', () => {
       ]),
     );
     expect(timestamp).toMatch(/^T\d{10}$/);
+  });
+
+  it('tags cold_start:true on the first invocation of the sandbox only', async () => {
+    resetColdStart(Date.now());
+    const handler = wrapHandler(async () => ({ batchItemFailures: [] }), options());
+    await handler({ Records: [] }, lambdaContext());
+    await handler({ Records: [] }, lambdaContext());
+    const coldStarts = (await listener().waitForLines(2)).map((line) => /cold_start:(true|false)/.exec(line)?.[1]);
+    expect(coldStarts).toEqual(['true', 'false']);
   });
 
   it('sends nothing for a result without batchItemFailures, or with DD_ENHANCED_METRICS off', async () => {
