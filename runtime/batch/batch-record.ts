@@ -1,5 +1,6 @@
 import { arnResourceName } from '../aws-sdk/aws-resource';
 import { extractEventContext } from '../propagation/event-context';
+import { isObject, str } from '../propagation/event-fields';
 import type { DatadogTraceContext } from '../trace-context';
 
 /**
@@ -23,15 +24,6 @@ export interface BatchRecord {
   readonly upstream?: DatadogTraceContext;
 }
 
-type Obj = Readonly<Record<string, unknown>>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
-}
 
 /**
  * Reads one record. The upstream context comes from the same extraction the invocation's
@@ -42,17 +34,17 @@ export function readBatchRecord(record: unknown): BatchRecord {
   const upstream = extractEventContext({ Records: [record] });
   if (record.eventSource === 'aws:sqs') {
     const destination = arnResourceName(record.eventSourceARN);
-    const messageId = stringOf(record.messageId);
+    const messageId = str(record.messageId);
     return { system: 'aws_sqs', operationName: 'aws.sqs.process', destination, messageId, itemIdentifier: messageId, ordered: destination?.endsWith('.fifo') ?? false, upstream };
   }
   if (isObject(record.Sns)) {
-    const messageId = stringOf(record.Sns.MessageId);
+    const messageId = str(record.Sns.MessageId);
     return { system: 'aws.sns', operationName: 'aws.sns.process', destination: arnResourceName(record.Sns.TopicArn), messageId, itemIdentifier: messageId, ordered: false, upstream };
   }
   if (record.eventSource === 'aws:kinesis' && isObject(record.kinesis)) {
-    const sequenceNumber = stringOf(record.kinesis.sequenceNumber);
+    const sequenceNumber = str(record.kinesis.sequenceNumber);
     return { system: 'aws_kinesis', operationName: 'aws.kinesis.process', destination: arnResourceName(record.eventSourceARN), messageId: sequenceNumber, itemIdentifier: sequenceNumber, ordered: false, upstream };
   }
-  const messageId = stringOf(record.messageId) ?? stringOf(record.eventID);
+  const messageId = str(record.messageId) ?? str(record.eventID);
   return { operationName: 'batch.process', messageId, itemIdentifier: messageId, ordered: false, upstream };
 }

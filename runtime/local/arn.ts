@@ -38,10 +38,3 @@ export function parseArn(arn: unknown): ParsedFunctionArn | undefined {
     unqualifiedArn: `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`.toLowerCase(),
   };
 }
-
-/** The AWS partition of a region: `aws-cn` for China, `aws-us-gov` for GovCloud, else `aws`. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}

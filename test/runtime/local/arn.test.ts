@@ -1,4 +1,5 @@
-import { parseArn, partitionOf } from '../../../runtime/local/arn';
+import { partitionOf } from '../../../runtime/aws-sdk/aws-resource';
+import { parseArn } from '../../../runtime/local/arn';
 
 describe('parseArn', () => {
   it('splits a qualified ARN and lower-cases the unqualified one', () => {
