@@ -9,9 +9,8 @@ import { context as otelContext, trace } from '@opentelemetry/api';
 import { LambdaContextManager } from '../../runtime/context-manager';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Context } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 import { createTracerProvider, setTracerProvider, wrapHandler } from '../../runtime';
-import { ExtensionEmulator, type DecodedSpan } from '../../runtime/testing';
+import { createLambdaContext, ExtensionEmulator, type DecodedSpan } from '../../runtime/testing';
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
@@ -38,7 +37,7 @@ export class LocalFunction<E, R> {
     trace.disable();
     trace.setGlobalTracerProvider(this.provider);
     setTracerProvider(this.provider);
-    return this.handler(event, lambdaContext(this.name));
+    return this.handler(event, createLambdaContext({ functionName: this.name, memoryLimitInMB: '256', logStreamName: 'local' }));
   }
 
   /** Everything this function's extension received or built. */
@@ -49,21 +48,4 @@ export class LocalFunction<E, R> {
   close(): Promise<void> {
     return this.extension.close();
   }
-}
-
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

@@ -14,3 +14,4 @@ export {
 } from './extension-emulator';
 export { renderTraceTree, summarizeTrace, type TraceSummary, type TraceTreeOptions } from './trace-tree';
 export { LocalSqsQueue, type LocalSqsMessage, type LocalSqsQueueOptions, type WireAttribute } from './local-sqs-queue';
+export { createLambdaContext } from './lambda-context';
