@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { DatadogConfigOptions } from '../config';
 import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../ids';
 import { extractEventContext } from '../propagation/event-context';
-import { extractFromHeaders } from '../propagation/headers';
+import { ERROR_HEADER, REQUEST_ID_HEADER } from '../extension-client';
+import { formatDatadogTags } from '../propagation/datadog-tags';
+import { extractFromHeaders, HEADER } from '../propagation/headers';
 import type { DatadogTraceContext } from '../trace-context';
 
 /** The emulator's routes. */
@@ -210,13 +212,15 @@ export class ExtensionEmulator {
     const extracted = extractEventContext(event) ?? extractFromHeaders(recorded.headers);
     const start: StartRecord = { ...recorded, event, extracted };
     this.starts.push(start);
-    this.#pendingStarts.set(String(recorded.headers['lambda-runtime-aws-request-id'] ?? ''), start);
+    this.#pendingStarts.set(String(recorded.headers[REQUEST_ID_HEADER] ?? ''), start);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (extracted) {
+      // What the extension answers: the low 64 bits, the priority, and `_dd.p.tid` alone.
       const { high, low } = splitTraceId(extracted.traceId);
-      headers['x-datadog-trace-id'] = hexIdToDecimal(low);
-      if (extracted.samplingPriority !== undefined) headers['x-datadog-sampling-priority'] = String(extracted.samplingPriority);
-      if (high !== ZERO_HIGH_BITS) headers['x-datadog-tags'] = `_dd.p.tid=${high}`;
+      headers[HEADER.TRACE_ID] = hexIdToDecimal(low);
+      if (extracted.samplingPriority !== undefined) headers[HEADER.SAMPLING_PRIORITY] = String(extracted.samplingPriority);
+      const tags = formatDatadogTags(high, {});
+      if (tags) headers[HEADER.TAGS] = tags;
     }
     res.writeHead(200, headers).end('{}');
   }
@@ -224,7 +228,7 @@ export class ExtensionEmulator {
   private onEnd(recorded: RecordedRequest, res: ServerResponse): void {
     const result = parseJson(recorded.body);
     this.ends.push({ ...recorded, result });
-    const requestId = String(recorded.headers['lambda-runtime-aws-request-id'] ?? '');
+    const requestId = String(recorded.headers[REQUEST_ID_HEADER] ?? '');
     const start = this.#pendingStarts.get(requestId);
     this.#pendingStarts.delete(requestId);
     const span = this.buildLambdaSpan(start, recorded, result);
@@ -232,18 +236,21 @@ export class ExtensionEmulator {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   }
 
-  /** The extension's `aws.lambda`: span id from `x-datadog-span-id`, trace from the start reply or the end headers. */
+  /**
+   * The extension's `aws.lambda`: span id from `x-datadog-span-id`; the trace from the start
+   * reply, else from the end-invocation headers (our generated trace).
+   */
   private buildLambdaSpan(start: StartRecord | undefined, end: RecordedRequest, result: unknown): DecodedSpan | undefined {
     const header = (name: string) => single(end.headers[name]);
     const spanIdHex = decimalIdToHex(header('x-datadog-span-id'));
-    const traceLowHex = start?.extracted ? splitTraceId(start.extracted.traceId).low : decimalIdToHex(header('x-datadog-trace-id'));
-    if (!spanIdHex || !traceLowHex) return undefined;
-    const meta: Record<string, string> = { 'span.kind': 'server', request_id: header('lambda-runtime-aws-request-id') ?? '' };
-    const tid = start?.extracted ? splitTraceId(start.extracted.traceId).high : /_dd\.p\.tid=([0-9a-f]{16})/.exec(header('x-datadog-tags') ?? '')?.[1];
-    if (tid && tid !== ZERO_HIGH_BITS) meta['_dd.p.tid'] = tid;
-    let error = header('x-datadog-invocation-error') === 'true' ? 1 : 0;
-    for (const [name, key] of [['msg', 'error.msg'], ['type', 'error.type'], ['stack', 'error.stack']] as const) {
-      const value = header(`x-datadog-invocation-error-${name}`);
+    const traceId = (start?.extracted ?? extractFromHeaders(end.headers))?.traceId;
+    if (!spanIdHex || !traceId) return undefined;
+    const { high, low } = splitTraceId(traceId);
+    const meta: Record<string, string> = { 'span.kind': 'server', request_id: header(REQUEST_ID_HEADER) ?? '' };
+    if (high !== ZERO_HIGH_BITS) meta['_dd.p.tid'] = high;
+    let error = header(ERROR_HEADER.ERROR) === 'true' ? 1 : 0;
+    for (const [name, key] of [[ERROR_HEADER.MESSAGE, 'error.msg'], [ERROR_HEADER.TYPE, 'error.type'], [ERROR_HEADER.STACK, 'error.stack']] as const) {
+      const value = header(name);
       if (value !== undefined) {
         meta[key] = Buffer.from(value, 'base64').toString('utf8');
         error = 1;
@@ -255,13 +262,13 @@ export class ExtensionEmulator {
       if (statusCode >= 500 && statusCode <= 599) error = 1;
     }
     const startNs = BigInt(Date.now()) * 1_000_000n - (end.receivedAt - (start?.receivedAt ?? end.receivedAt));
-    const priority = Number(header('x-datadog-sampling-priority') ?? start?.extracted?.samplingPriority ?? 1);
+    const priority = Number(header(HEADER.SAMPLING_PRIORITY) ?? start?.extracted?.samplingPriority ?? 1);
     return {
       service: this.service,
       name: 'aws.lambda',
       resource: this.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'function',
       type: 'serverless',
-      trace_id: BigInt(`0x${traceLowHex}`),
+      trace_id: BigInt(`0x${low}`),
       span_id: BigInt(`0x${spanIdHex}`),
       parent_id: start?.extracted?.parentId ? BigInt(`0x${start.extracted.parentId}`) : 0n,
       start: startNs,
@@ -303,7 +310,7 @@ export class ExtensionEmulator {
     if (mode === 'status-500') res.writeHead(500).end('emulated failure');
     else if (mode === 'hang') this.#hanging.add(res);
     else if (mode === 'reset') res.socket?.destroy();
-    else res.writeHead(200, { 'x-datadog-trace-id': 'not-a-number', 'x-datadog-sampling-priority': 'high', 'x-datadog-tags': '_dd.p.tid=zz' }).end('<html>');
+    else res.writeHead(200, { [HEADER.TRACE_ID]: 'not-a-number', [HEADER.SAMPLING_PRIORITY]: 'high', [HEADER.TAGS]: '_dd.p.tid=zz' }).end('<html>');
     return true;
   }
 }
