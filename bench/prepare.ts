@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ESM_REQUIRE_BANNER as CONSTRUCT_ESM_BANNER } from '../lib/runtime-bundling';
 import { downloadedNodePath } from './options';
 import { DATADOG_VERSIONS, paths, REPO_DIR } from './workspace';
 
@@ -78,11 +79,8 @@ export function writeFixtures(majors: ReadonlyArray<5 | 6>): void {
   chmodSync(agent, 0o755);
 }
 
-/**
- * ESM bundles need a `require` for the CommonJS dependencies inside them
- * (@opentelemetry/context-async-hooks has no ESM build and requires `async_hooks`).
- */
-const ESM_REQUIRE_BANNER = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
+/** The construct's banner for ESM bundles (a `require` for CommonJS code bundled inside), as users get it. */
+const ESM_REQUIRE_BANNER = { js: CONSTRUCT_ESM_BANNER };
 
 const PROCESSES = ['cold-init', 'warm-invocations', 'extension-stand-in', 'phase-profile'] as const;
 

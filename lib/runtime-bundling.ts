@@ -33,8 +33,8 @@ export const BUNDLING_DEFAULTS: BundlingOptions = {
 };
 
 /**
- * Makes `require` exist in an ESM bundle: dependencies bundled from CommonJS (e.g.
- * `@opentelemetry/context-async-hooks` requiring `async_hooks`) call it.
+ * Makes `require` exist in an ESM bundle: CommonJS dependencies of the user's code that
+ * esbuild bundles into it call `require` for Node built-ins. (The runtime itself needs none.)
  */
 export const ESM_REQUIRE_BANNER = "import{createRequire as __ddCreateRequire}from'node:module';const require=__ddCreateRequire(import.meta.url);";
 
