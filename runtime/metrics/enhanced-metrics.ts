@@ -50,7 +50,15 @@ export function enhancedInvocation(config: DatadogConfig, lambdaContext: Partial
   if (!config.enhancedMetrics) return undefined;
   // With the extension, it counts them (and drops our `invocations` line); in universal mode it builds aws.lambda and counts too.
   const countsInvocations = !config.universalInstrumentation && !isExtensionInstalled(config.extensionPath);
-  return { config, tags: lambdaTags(lambdaContext, coldStart), countsInvocations };
+  // Built on first use: most invocations record no enhanced metric.
+  let tags: readonly string[] | undefined;
+  return {
+    config,
+    countsInvocations,
+    get tags() {
+      return (tags ??= lambdaTags(lambdaContext, coldStart));
+    },
+  };
 }
 
 /** Buffers one enhanced distribution point with the invocation's Lambda tags. */
