@@ -1,23 +1,23 @@
 /**
  * `datadog-lambda-ts/runtime`: the code that runs inside Lambda. Never imports the CDK.
  */
-export { wrapHandler, type TracedHandler, type WrapHandlerOptions } from './wrap-handler';
-export { createRootSpan, endRootSpan, currentRootSpan, type RootSpan, type InvocationOutcome } from './invocation';
+export { wrapHandler, type TracedHandler, type WrapHandlerOptions } from './invocation/wrap-handler';
+export { createRootSpan, endRootSpan, currentRootSpan, type RootSpan, type InvocationOutcome } from './invocation/root-span';
 export {
   createTracerProvider,
   setTracerProvider,
   getTracerProvider,
   type CreateTracerProviderOptions,
   type FlushableTracerProvider,
-} from './tracer-provider';
+} from './tracing/tracer-provider';
 export { DatadogSpanExporter, type DatadogSpanExporterOptions } from './export/span-exporter';
 export { resolveConfig, ENV, DEFAULTS, type DatadogConfig, type DatadogConfigOptions, type TraceExporterKind, type MetricsExporterKind } from './config';
 export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
-export type { DatadogTraceContext } from './trace-context';
+export type { DatadogTraceContext } from './tracing/trace-context';
 export { sendDistributionMetric, incrementMetric, gauge, type MetricTags } from './metrics/custom-metrics';
 export { parseArn, type ParsedFunctionArn } from './local/arn';
-export type { ColdStartInfo } from './cold-start';
+export type { ColdStartInfo } from './invocation/cold-start';
 export { createColdStartSpan, type ColdStartSpanInput } from './local/cold-start-span';
 export { createFunctionSpan, completeFunctionSpan, type FunctionSpanInput, type FunctionSpanResult } from './local/function-span';
 export { identifyTrigger, triggerEnvOf } from './local/identify-trigger';

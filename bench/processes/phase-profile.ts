@@ -11,8 +11,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { Agent, request } from 'node:http';
 import { processConfig } from '../../runtime/config';
 import { DatadogSpanExporter } from '../../runtime/export/span-exporter';
-import { createRootSpan, endRootSpan } from '../../runtime/invocation';
-import { eventBody } from '../../runtime/payload';
+import { createRootSpan, endRootSpan } from '../../runtime/invocation/root-span';
+import { eventBody } from '../../runtime/invocation/payload';
 import { loopbackRequest } from '../../runtime/transport/loopback-http';
 import { summarize, type Summary } from '../stats';
 import { apiGatewayEvent, lambdaContext, reportResult, requestId } from './lambda-fixtures';

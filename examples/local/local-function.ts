@@ -6,7 +6,7 @@
  * Lambda sandbox would give it.
  */
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { LambdaContextManager } from '../../runtime/context-manager';
+import { LambdaContextManager } from '../../runtime/tracing/context-manager';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Context } from 'aws-lambda';
 import { createTracerProvider, setTracerProvider, wrapHandler } from '../../runtime';

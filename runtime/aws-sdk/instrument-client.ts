@@ -1,6 +1,6 @@
 import { context as otelContext, SpanStatusCode, trace, type Attributes, type Span, type SpanKind } from '@opentelemetry/api';
 import { processConfig } from '../config';
-import { currentRootSpan } from '../invocation';
+import { currentRootSpan } from '../invocation/root-span';
 import { log } from '../log';
 import { LIBRARY_VERSION } from '../version';
 import { clientRegion, partitionOf } from './aws-resource';

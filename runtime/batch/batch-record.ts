@@ -1,7 +1,7 @@
 import { arnResourceName } from '../aws-sdk/aws-resource';
 import { extractEventContext } from '../propagation/event-context';
 import { isObject, str } from '../propagation/event-fields';
-import type { DatadogTraceContext } from '../trace-context';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 
 /**
  * What `processBatch` needs from one record of an SQS, SNS or Kinesis event: where it came

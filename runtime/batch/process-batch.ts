@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { datadogTraceState } from '../export/trace-state';
 import { log } from '../log';
-import { isSampled } from '../trace-context';
+import { isSampled } from '../tracing/trace-context';
 import { LIBRARY_VERSION } from '../version';
 import { readBatchRecord, type BatchRecord } from './batch-record';
 

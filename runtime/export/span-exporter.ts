@@ -1,9 +1,9 @@
 import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { globalSlot } from '../global-state';
-import { newSpanId, newTraceId } from '../ids';
+import { newSpanId, newTraceId } from '../tracing/ids';
 import { log } from '../log';
-import { EndpointHealth } from '../transport/endpoint-health';
+import { EndpointHealth } from '../extension/endpoint-health';
 import { loopbackRequest } from '../transport/loopback-http';
 import { LIBRARY_VERSION } from '../version';
 import type { DatadogTrace } from './datadog-span';

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { hexToBigInt } from '../ids';
+import { hexToBigInt } from '../tracing/ids';
 import { samplingPriorityOf } from './trace-state';
 import { LIMITS, truncate, type DatadogSpan } from './datadog-span';
 

@@ -1,5 +1,5 @@
 import { SpanKind, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { ColdStartInfo } from '../cold-start';
+import type { ColdStartInfo } from '../invocation/cold-start';
 import { msToHrTime } from './time';
 
 export interface ColdStartSpanInput {

@@ -1,10 +1,10 @@
 import { SpanKind, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { DatadogConfig } from '../config';
-import { isFailure, type InvocationOutcome } from '../lifecycle';
+import { isFailure, type InvocationOutcome } from '../invocation/lifecycle';
 import { LIBRARY_VERSION } from '../version';
 import { parseArn } from './arn';
-import type { ColdStartInfo } from '../cold-start';
+import type { ColdStartInfo } from '../invocation/cold-start';
 import type { ContextSource } from './synthetic-context';
 import { msToHrTime } from './time';
 import type { Trigger } from './trigger';

@@ -1,10 +1,10 @@
 import { context as otelContext, trace, TraceFlags, type Span, type Tracer } from '@opentelemetry/api';
 import { datadogTraceState } from '../export/trace-state';
-import { newSpanId } from '../ids';
-import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from '../lifecycle';
+import { newSpanId } from '../tracing/ids';
+import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from '../invocation/lifecycle';
 import { log } from '../log';
-import { isSampled, type DatadogTraceContext } from '../trace-context';
-import { getTracerProvider } from '../tracer-provider';
+import { isSampled, type DatadogTraceContext } from '../tracing/trace-context';
+import { getTracerProvider } from '../tracing/tracer-provider';
 import { LIBRARY_VERSION } from '../version';
 import { createColdStartSpan } from './cold-start-span';
 import { completeFunctionSpan, createFunctionSpan, functionNameOf } from './function-span';

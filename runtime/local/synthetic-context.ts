@@ -4,7 +4,7 @@ import { log } from '../log';
 import { isObject } from '../propagation/event-fields';
 import { extractFromHeaders } from '../propagation/headers';
 import { datadogContextFromXrayHeader, mergedXrayContext } from '../propagation/xray';
-import type { DatadogTraceContext } from '../trace-context';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 import { identifyTrigger, triggerEnvOf } from './identify-trigger';
 import type { Trigger } from './trigger';
 

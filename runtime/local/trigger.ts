@@ -1,4 +1,4 @@
-import type { DatadogTraceContext } from '../trace-context';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 import { inferredServiceName } from './service-mapping';
 
 /** Datadog's `function_trigger.event_source` values. */

@@ -1,5 +1,5 @@
 import { processConfig, type DatadogConfig } from '../config';
-import { currentRootSpan } from '../invocation';
+import { currentRootSpan } from '../invocation/root-span';
 import { log } from '../log';
 import { toUnixSeconds } from './metric-point';
 import type { MetricTags } from './metric-tags';

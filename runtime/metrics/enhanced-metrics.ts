@@ -1,6 +1,6 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { DatadogConfig } from '../config';
-import { isExtensionInstalled } from '../extension-presence';
+import { isExtensionInstalled } from '../extension/presence';
 import { parseArn } from '../local/arn';
 import { LIBRARY_VERSION } from '../version';
 import { recordMetric } from './record-metric';

@@ -1,5 +1,5 @@
 import type { DatadogConfig } from '../config';
-import { isExtensionInstalled } from '../extension-presence';
+import { isExtensionInstalled } from '../extension/presence';
 import { log } from '../log';
 import { sendDatagrams } from './dogstatsd-socket';
 import { drainPoints } from './metrics-buffer';

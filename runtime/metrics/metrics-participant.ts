@@ -1,5 +1,5 @@
-import type { InvocationParticipant } from '../invocation-participants';
-import { isFailure, type InvocationOutcome } from '../lifecycle';
+import type { InvocationParticipant } from '../invocation/participants';
+import { isFailure, type InvocationOutcome } from '../invocation/lifecycle';
 import { log } from '../log';
 import { batchItemFailureCount, ENHANCED_METRIC, enhancedInvocation, recordEnhanced, type EnhancedInvocation } from './enhanced-metrics';
 import { flushMetrics } from './metrics-flush';

@@ -1,4 +1,4 @@
-import type { DatadogTraceContext } from '../trace-context';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 import { decodeBase64, isObject, num, parseJson, path, str, type Obj } from './event-fields';
 import { extractFromHeaders } from './headers';
 

@@ -1,5 +1,5 @@
-import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, splitTraceId, ZERO_HIGH_BITS } from '../ids';
-import type { DatadogTraceContext } from '../trace-context';
+import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 import { formatDatadogTags, parseDatadogTags } from './datadog-tags';
 import { formatDdMember, parseDdMember, parseSamplingPriority } from './tracestate-dd';
 

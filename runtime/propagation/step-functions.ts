@@ -1,7 +1,7 @@
 import type * as Crypto from 'node:crypto';
 import { builtin } from '../builtins';
-import { decimalIdToHex, ZERO_HIGH_BITS } from '../ids';
-import type { DatadogTraceContext } from '../trace-context';
+import { decimalIdToHex, ZERO_HIGH_BITS } from '../tracing/ids';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 import { parseDatadogTags } from './datadog-tags';
 import { isObject, num, str, type Obj } from './event-fields';
 

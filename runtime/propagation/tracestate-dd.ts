@@ -1,4 +1,4 @@
-import { ZERO_HIGH_BITS } from '../ids';
+import { ZERO_HIGH_BITS } from '../tracing/ids';
 
 /**
  * The `dd` member of the W3C `tracestate` header: `s:<priority>;p:<parent id>;o:<origin>;

@@ -1,4 +1,4 @@
-import type { DatadogTraceContext } from '../trace-context';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 
 /**
  * X-Ray trace headers (`Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1`),

@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatadogConfigOptions } from '../config';
-import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../ids';
+import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
 import { extractEventContext } from '../propagation/event-context';
-import { ERROR_HEADER, REQUEST_ID_HEADER } from '../extension-client';
+import { ERROR_HEADER, REQUEST_ID_HEADER } from '../extension/client';
 import { formatDatadogTags } from '../propagation/datadog-tags';
 import { extractFromHeaders, HEADER } from '../propagation/headers';
-import type { DatadogTraceContext } from '../trace-context';
+import type { DatadogTraceContext } from '../tracing/trace-context';
 
 /** The emulator's routes. */
 export type Route = 'start-invocation' | 'end-invocation' | 'traces' | 'info';

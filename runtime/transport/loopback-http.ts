@@ -1,7 +1,7 @@
 import type * as Net from 'node:net';
 import { context } from '@opentelemetry/api';
 import { builtin } from '../builtins';
-import { suppressTracing } from '../suppress-tracing';
+import { suppressTracing } from '../tracing/suppress-tracing';
 import { ResponseParser } from './http1-response';
 
 /**

@@ -3,7 +3,7 @@ import { isObject, isoToMs, num, parseJson, str, type Obj } from '../../propagat
 import { extractFromHeaders } from '../../propagation/headers';
 import { extractStepFunctionsContext } from '../../propagation/step-functions';
 import { datadogContextFromXrayHeader } from '../../propagation/xray';
-import type { DatadogTraceContext } from '../../trace-context';
+import type { DatadogTraceContext } from '../../tracing/trace-context';
 import { asyncSpan, compactTags, lastSegment, type InferredSpanSpec, type Trigger } from '../trigger';
 
 /**

@@ -1,4 +1,4 @@
-import { wrapHandler } from '../../../runtime/wrap-handler';
+import { wrapHandler } from '../../../runtime/invocation/wrap-handler';
 import { ExtensionEmulator, type DecodedSpan } from '../../../runtime/testing';
 import { lambdaContext } from '../../helpers/lambda-context';
 

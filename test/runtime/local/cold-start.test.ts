@@ -1,4 +1,4 @@
-import { resetColdStart, takeColdStart } from '../../../runtime/cold-start';
+import { resetColdStart, takeColdStart } from '../../../runtime/invocation/cold-start';
 import { lambdaContext } from '../../helpers/lambda-context';
 import { preserveEnv } from '../../helpers/env';
 import { LocalHarness, ns, only } from './local-harness';

@@ -1,4 +1,4 @@
-import { resetColdStart } from '../../../runtime/cold-start';
+import { resetColdStart } from '../../../runtime/invocation/cold-start';
 import { LIBRARY_VERSION } from '../../../runtime/version';
 import { apiGatewayV1Event } from '../../fixtures/events/api-gateway-v1';
 import { functionUrlEvent } from '../../fixtures/events/function-url';

@@ -1,13 +1,13 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { takeColdStart } from '../../../runtime/cold-start';
+import { takeColdStart } from '../../../runtime/invocation/cold-start';
 import { resolveConfig, type DatadogConfig } from '../../../runtime/config';
 import type { DatadogSpan } from '../../../runtime/export/datadog-span';
 import { toDatadogSpan } from '../../../runtime/export/span-mapping';
-import type { InvocationOutcome, LifecycleStart } from '../../../runtime/lifecycle';
+import type { InvocationOutcome, LifecycleStart } from '../../../runtime/invocation/lifecycle';
 import { localLifecycle } from '../../../runtime/local/local-lifecycle';
 import { nowMs } from '../../../runtime/local/time';
-import { setTracerProvider } from '../../../runtime/tracer-provider';
+import { setTracerProvider } from '../../../runtime/tracing/tracer-provider';
 import { lambdaContext } from '../../helpers/lambda-context';
 
 /**

@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { wrapHandler } from '../../../runtime';
-import { resetColdStart } from '../../../runtime/cold-start';
+import { resetColdStart } from '../../../runtime/invocation/cold-start';
 import { setTraceExtractor } from '../../../runtime/local/synthetic-context';
 import { ExtensionEmulator, summarizeTrace, type DecodedSpan } from '../../../runtime/testing';
 import { apiGatewayV2Event } from '../../fixtures/events/api-gateway-v2';

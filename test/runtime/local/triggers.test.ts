@@ -1,4 +1,4 @@
-import { resetColdStart } from '../../../runtime/cold-start';
+import { resetColdStart } from '../../../runtime/invocation/cold-start';
 import type { DatadogSpan } from '../../../runtime/export/datadog-span';
 import { apiGatewayAuthorizerEvent, AUTHORIZER } from '../../fixtures/events/api-gateway-authorizer';
 import { apiGatewayV1Event } from '../../fixtures/events/api-gateway-v1';

@@ -4,7 +4,7 @@ import { log } from '../../../runtime/log';
 import { gauge, incrementMetric, sendDistributionMetric } from '../../../runtime/metrics/custom-metrics';
 import { drainPoints } from '../../../runtime/metrics/metrics-buffer';
 import { MAX_DATAGRAM_BYTES } from '../../../runtime/metrics/wire-format';
-import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
+import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/invocation/wrap-handler';
 import { lambdaContext } from '../../helpers/lambda-context';
 import { useUdpListener } from './udp-listener';
 

@@ -1,7 +1,7 @@
-import { resetColdStart } from '../../../runtime/cold-start';
+import { resetColdStart } from '../../../runtime/invocation/cold-start';
 import { batchItemFailureCount, lambdaTags } from '../../../runtime/metrics/enhanced-metrics';
 import { LIBRARY_VERSION } from '../../../runtime/version';
-import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
+import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/invocation/wrap-handler';
 import { preserveEnv } from '../../helpers/env';
 import { lambdaContext } from '../../helpers/lambda-context';
 import { useUdpListener } from './udp-listener';

@@ -3,7 +3,7 @@ import { gauge, incrementMetric } from '../../../runtime';
 import { closeMetricsSocket, sendDatagrams } from '../../../runtime/metrics/dogstatsd-socket';
 import { drainPoints } from '../../../runtime/metrics/metrics-buffer';
 import { ExtensionEmulator } from '../../../runtime/testing';
-import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
+import { wrapHandler, type WrapHandlerOptions } from '../../../runtime/invocation/wrap-handler';
 import { lambdaContext } from '../../helpers/lambda-context';
 import { UdpListener } from './udp-listener';
 

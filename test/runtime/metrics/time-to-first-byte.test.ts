@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { STREAMING_HANDLER, wrapHandler, type WrapHandlerOptions } from '../../../runtime/wrap-handler';
+import { STREAMING_HANDLER, wrapHandler, type WrapHandlerOptions } from '../../../runtime/invocation/wrap-handler';
 import { lambdaContext } from '../../helpers/lambda-context';
 import { parseLine, useUdpListener } from './udp-listener';
 

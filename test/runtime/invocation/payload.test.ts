@@ -1,4 +1,4 @@
-import { errorHeaders, eventBody, MAX_BODY_BYTES, resultBody } from '../../runtime/payload';
+import { errorHeaders, eventBody, MAX_BODY_BYTES, resultBody } from '../../../runtime/invocation/payload';
 
 const decode = (value: string | undefined) => Buffer.from(value ?? '', 'base64').toString('utf8');
 

@@ -1,8 +1,8 @@
-import type { DatadogConfig } from './config';
-import { isExtensionInstalled } from './extension-presence';
-import { globalSlot } from './global-state';
-import { log } from './log';
-import { loopbackRequest, preconnect } from './transport/loopback-http';
+import type { DatadogConfig } from '../config';
+import { isExtensionInstalled } from './presence';
+import { globalSlot } from '../global-state';
+import { log } from '../log';
+import { loopbackRequest, preconnect } from '../transport/loopback-http';
 
 /**
  * Warms the HTTP client once per process, right after the function's module has loaded:

@@ -1,6 +1,6 @@
-import { wrapHandler } from '../../runtime';
-import { globalState } from '../../runtime/global-state';
-import { ExtensionEmulator } from '../../runtime/testing';
+import { wrapHandler } from '../../../runtime';
+import { globalState } from '../../../runtime/global-state';
+import { ExtensionEmulator } from '../../../runtime/testing';
 
 describe('prewarm', () => {
   let extension: ExtensionEmulator;

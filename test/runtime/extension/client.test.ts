@@ -1,4 +1,4 @@
-import { readTraceContext } from '../../runtime/extension-client';
+import { readTraceContext } from '../../../runtime/extension/client';
 
 describe('readTraceContext (start-invocation reply headers)', () => {
   it('reads the low 64 bits, _dd.p.tid and the priority', () => {

@@ -1,9 +1,9 @@
-import { log } from './log';
-import { extractFromHeaders } from './propagation/headers';
-import type { DatadogTraceContext } from './trace-context';
-import { EndpointHealth } from './transport/endpoint-health';
-import { loopbackRequest, type LoopbackResponse } from './transport/loopback-http';
-import { globalSlot } from './global-state';
+import { log } from '../log';
+import { extractFromHeaders } from '../propagation/headers';
+import type { DatadogTraceContext } from '../tracing/trace-context';
+import { EndpointHealth } from './endpoint-health';
+import { loopbackRequest, type LoopbackResponse } from '../transport/loopback-http';
+import { globalSlot } from '../global-state';
 
 /**
  * The extension's universal-instrumentation API (port 8124):

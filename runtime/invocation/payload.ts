@@ -1,4 +1,4 @@
-import { ERROR_HEADER } from './extension-client';
+import { ERROR_HEADER } from '../extension/client';
 
 /**
  * Bodies for the lifecycle calls. The extension reads at most 6 MiB and treats anything it

@@ -1,10 +1,10 @@
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTracerProvider, wrapHandler, type WrapHandlerOptions } from '../../runtime';
-import { createTracerProvider } from '../../runtime/tracer-provider';
-import { ExtensionEmulator } from '../../runtime/testing';
-import { lambdaContext } from '../helpers/lambda-context';
+import { setTracerProvider, wrapHandler, type WrapHandlerOptions } from '../../../runtime';
+import { createTracerProvider } from '../../../runtime/tracing/tracer-provider';
+import { ExtensionEmulator } from '../../../runtime/testing';
+import { lambdaContext } from '../../helpers/lambda-context';
 
 const tracer = () => trace.getTracer('failure-test');
 

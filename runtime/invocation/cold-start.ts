@@ -1,4 +1,4 @@
-import { globalSlot } from './global-state';
+import { globalSlot } from '../global-state';
 
 /**
  * Cold-start detection, once per sandbox (process-wide, shared by every copy of the library).

@@ -1,12 +1,12 @@
 import { context, ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
 import type { BasicTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { LambdaContextManager } from './context-manager';
-import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
-import { isExtensionInstalled } from './extension-presence';
-import { DatadogSpanExporter } from './export/span-exporter';
-import { FlushSpanProcessor } from './export/flush-span-processor';
-import { getGlobalSlot, setGlobalSlot } from './global-state';
-import { log } from './log';
+import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from '../config';
+import { isExtensionInstalled } from '../extension/presence';
+import { DatadogSpanExporter } from '../export/span-exporter';
+import { FlushSpanProcessor } from '../export/flush-span-processor';
+import { getGlobalSlot, setGlobalSlot } from '../global-state';
+import { log } from '../log';
 import type * as SdkProvider from './sdk-provider';
 
 /** Any tracer provider that can flush: the SDK's providers all qualify. */

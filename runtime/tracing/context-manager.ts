@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 import type * as AsyncHooks from 'node:async_hooks';
-import { builtin } from './builtins';
+import { builtin } from '../builtins';
 
 /**
  * The OTel context manager on Node's AsyncLocalStorage: the active context follows

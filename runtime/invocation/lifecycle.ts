@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { ColdStartInfo } from './cold-start';
-import type { DatadogConfig } from './config';
+import type { DatadogConfig } from '../config';
 
 /**
  * How an invocation gets its root span. One implementation per span mode:

@@ -1,6 +1,6 @@
 import type * as Fs from 'node:fs';
-import { builtin } from './builtins';
-import { globalSlot } from './global-state';
+import { builtin } from '../builtins';
+import { globalSlot } from '../global-state';
 
 /**
  * The extension is installed when its executable exists, as Datadog's Go, Ruby and JS

@@ -1,4 +1,4 @@
-import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, newSpanId, newTraceId, splitTraceId } from '../../runtime/ids';
+import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, newSpanId, newTraceId, splitTraceId } from '../../../runtime/tracing/ids';
 
 describe('ids', () => {
   it('makes non-zero 16-hex span ids that differ', () => {

@@ -1,7 +1,7 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { InvocationOutcome } from './lifecycle';
-import type { RootSpan } from './invocation';
-import { metricsParticipant } from './metrics/metrics-participant';
+import type { RootSpan } from './root-span';
+import { metricsParticipant } from '../metrics/metrics-participant';
 
 /**
  * Modules that take part in every traced invocation besides the span lifecycle

@@ -1,8 +1,8 @@
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { resolveConfig } from '../../runtime/config';
-import { createTracerProvider, ensureTracerProvider, getTracerProvider, setTracerProvider } from '../../runtime/tracer-provider';
-import { globalState } from '../../runtime/global-state';
+import { resolveConfig } from '../../../runtime/config';
+import { createTracerProvider, ensureTracerProvider, getTracerProvider, setTracerProvider } from '../../../runtime/tracing/tracer-provider';
+import { globalState } from '../../../runtime/global-state';
 
 describe('tracer provider registry', () => {
   beforeEach(() => {

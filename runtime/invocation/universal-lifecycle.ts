@@ -1,14 +1,14 @@
 import { context as otelContext, trace, TraceFlags } from '@opentelemetry/api';
-import type { DatadogConfig } from './config';
-import { endInvocation, isExtensionAvailable, REQUEST_ID_HEADER, startInvocation, type ExtensionEndpoint } from './extension-client';
-import { isExtensionInstalled } from './extension-presence';
-import { datadogTraceState } from './export/trace-state';
-import { hexIdToDecimal, newSpanId, newTraceId, splitTraceId, ZERO_HIGH_BITS } from './ids';
+import type { DatadogConfig } from '../config';
+import { endInvocation, isExtensionAvailable, REQUEST_ID_HEADER, startInvocation, type ExtensionEndpoint } from '../extension/client';
+import { isExtensionInstalled } from '../extension/presence';
+import { datadogTraceState } from '../export/trace-state';
+import { hexIdToDecimal, newSpanId, newTraceId, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
 import { isFailure, type InvocationLifecycle, type InvocationOutcome, type LifecycleRoot } from './lifecycle';
 import { errorHeaders, eventBody, resultBody } from './payload';
-import { formatDatadogTags } from './propagation/datadog-tags';
-import { HEADER } from './propagation/headers';
-import { isSampled } from './trace-context';
+import { formatDatadogTags } from '../propagation/datadog-tags';
+import { HEADER } from '../propagation/headers';
+import { isSampled } from '../tracing/trace-context';
 
 /**
  * Universal instrumentation: the extension extracts the upstream context at

@@ -1,11 +1,11 @@
 import type * as Net from 'node:net';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { wrapHandler, type WrapHandlerOptions } from '../../runtime';
-import { createTracerProvider } from '../../runtime/tracer-provider';
-import { ExtensionEmulator, type DecodedSpan } from '../../runtime/testing';
-import { httpApiEvent, sqsEventWithDatadogContext } from '../helpers/events';
-import { lambdaContext } from '../helpers/lambda-context';
+import { wrapHandler, type WrapHandlerOptions } from '../../../runtime';
+import { createTracerProvider } from '../../../runtime/tracing/tracer-provider';
+import { ExtensionEmulator, type DecodedSpan } from '../../../runtime/testing';
+import { httpApiEvent, sqsEventWithDatadogContext } from '../../helpers/events';
+import { lambdaContext } from '../../helpers/lambda-context';
 
 const tracer = () => trace.getTracer('wrap-handler-test');
 

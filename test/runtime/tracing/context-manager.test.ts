@@ -1,5 +1,5 @@
 import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import { LambdaContextManager } from '../../runtime/context-manager';
+import { LambdaContextManager } from '../../../runtime/tracing/context-manager';
 
 const KEY = createContextKey('test-key');
 

@@ -1,13 +1,13 @@
 import { context as otelContext, createContextKey, type Context } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { takeColdStart } from './cold-start';
-import { processConfig, type DatadogConfig } from './config';
-import { nowMs } from './local/time';
-import { participants } from './invocation-participants';
+import { processConfig, type DatadogConfig } from '../config';
+import { nowMs } from '../local/time';
+import { participants } from './participants';
 import type { InvocationLifecycle, InvocationOutcome, LifecycleRoot } from './lifecycle';
-import { log } from './log';
-import { ensureTracerProvider, type BoundedFlush } from './tracer-provider';
-import { localLifecycle } from './local/local-lifecycle';
+import { log } from '../log';
+import { ensureTracerProvider, type BoundedFlush } from '../tracing/tracer-provider';
+import { localLifecycle } from '../local/local-lifecycle';
 import { universalLifecycle } from './universal-lifecycle';
 
 export type { InvocationOutcome } from './lifecycle';

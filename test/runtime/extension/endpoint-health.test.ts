@@ -1,4 +1,4 @@
-import { EndpointHealth } from '../../../runtime/transport/endpoint-health';
+import { EndpointHealth } from '../../../runtime/extension/endpoint-health';
 
 describe('EndpointHealth', () => {
   let now = 0;

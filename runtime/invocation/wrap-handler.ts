@@ -1,11 +1,11 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from './config';
-import { createRootSpan, endRootSpan } from './invocation';
-import { setTraceExtractor, type TraceExtractor } from './local/synthetic-context';
-import { log } from './log';
-import { watchFirstByte } from './metrics/time-to-first-byte';
-import { schedulePrewarm } from './prewarm';
+import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from '../config';
+import { createRootSpan, endRootSpan } from './root-span';
+import { setTraceExtractor, type TraceExtractor } from '../local/synthetic-context';
+import { log } from '../log';
+import { watchFirstByte } from '../metrics/time-to-first-byte';
+import { schedulePrewarm } from '../extension/prewarm';
 
 /** Options of `wrapHandler`: configuration overrides (unset fields come from the environment), plus: */
 export interface WrapHandlerOptions extends DatadogConfigOptions {
