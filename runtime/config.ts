@@ -1,4 +1,5 @@
 import { globalSlot } from './global-state';
+import { INTEGRATION_NAMES, type IntegrationName } from './integrations/integration';
 import { log, LOG_LEVELS, setLogLevel, type LogLevel } from './log';
 
 /** Where finished spans go. */
@@ -116,10 +117,23 @@ export interface DatadogConfig {
    * @default 8125
    */
   readonly dogstatsdPort: number;
+  /**
+   * The zero-code integrations, each on or off: `DD_TRACE_<NAME>_ENABLED` (`DD_TRACE_HTTP_ENABLED`,
+   * `DD_TRACE_FETCH_ENABLED`, `DD_TRACE_AWS_SDK_ENABLED`), `DD_TRACE_DISABLED_INTEGRATIONS`
+   * (comma-separated names) and, for log injection, `DD_LOGS_INJECTION`, as in dd-trace.
+   * @default - every integration on
+   */
+  readonly integrations: Readonly<Record<IntegrationName, boolean>>;
 }
 
 /** What callers may set explicitly; every field falls back to its environment variable. */
-export type DatadogConfigOptions = Partial<DatadogConfig>;
+export type DatadogConfigOptions = Partial<Omit<DatadogConfig, 'integrations'>> & {
+  /**
+   * Turns single integrations on or off; unset ones follow the environment.
+   * @default - every integration on, unless the environment turns it off
+   */
+  readonly integrations?: Partial<Record<IntegrationName, boolean>>;
+};
 
 /** Environment variable names, in one place so docs, tests and the construct agree. */
 export const ENV = {
@@ -141,7 +155,14 @@ export const ENV = {
   METRICS_EXPORTER: 'DD_METRICS_EXPORTER',
   DOGSTATSD_HOST: 'DD_DOGSTATSD_HOST',
   DOGSTATSD_PORT: 'DD_DOGSTATSD_PORT',
+  DISABLED_INTEGRATIONS: 'DD_TRACE_DISABLED_INTEGRATIONS',
+  LOGS_INJECTION: 'DD_LOGS_INJECTION',
 } as const;
+
+/** The variable that switches one integration, as dd-trace names it. */
+export function integrationEnvName(name: IntegrationName): string {
+  return name === 'logs' ? ENV.LOGS_INJECTION : `DD_TRACE_${name.toUpperCase().replace(/-/g, '_')}_ENABLED`;
+}
 
 export const DEFAULTS = {
   traceAgentUrl: 'http://127.0.0.1:8126',
@@ -193,6 +214,7 @@ export function resolveConfig(options: DatadogConfigOptions = {}, env: Env = pro
     metricsExporter: options.metricsExporter ?? read.oneOf(ENV.METRICS_EXPORTER, METRICS_EXPORTERS, 'auto'),
     dogstatsdHost: options.dogstatsdHost ?? read.string(ENV.DOGSTATSD_HOST) ?? DEFAULTS.dogstatsdHost,
     dogstatsdPort: options.dogstatsdPort ?? read.integer(ENV.DOGSTATSD_PORT, DEFAULTS.dogstatsdPort, 1, 65_535),
+    integrations: resolveIntegrations(options.integrations ?? {}, read),
   };
   return Object.freeze(config);
 }
@@ -200,6 +222,16 @@ export function resolveConfig(options: DatadogConfigOptions = {}, env: Env = pro
 /** The configuration from the environment alone, resolved once per process. */
 export function processConfig(): DatadogConfig {
   return globalSlot('config', () => resolveConfig());
+}
+
+/** Option, then `DD_TRACE_<NAME>_ENABLED`, then `DD_TRACE_DISABLED_INTEGRATIONS`, then on. */
+function resolveIntegrations(options: Partial<Record<IntegrationName, boolean>>, read: EnvReader): Record<IntegrationName, boolean> {
+  const disabled = new Set((read.string(ENV.DISABLED_INTEGRATIONS) ?? '').toLowerCase().split(/[,\s]+/).filter(Boolean));
+  const switches = {} as Record<IntegrationName, boolean>;
+  for (const name of INTEGRATION_NAMES) {
+    switches[name] = options[name] ?? read.boolean(integrationEnvName(name), !disabled.has(name));
+  }
+  return Object.freeze(switches);
 }
 
 function defaultService(env: Env): string {

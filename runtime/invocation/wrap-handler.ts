@@ -6,6 +6,7 @@ import { setTraceExtractor, type TraceExtractor } from '../local/synthetic-conte
 import { log } from '../log';
 import { watchFirstByte } from '../metrics/time-to-first-byte';
 import { schedulePrewarm } from '../extension/prewarm';
+import { enableIntegrations } from '../integrations';
 
 /** Options of `wrapHandler`: configuration overrides (unset fields come from the environment), plus: */
 export interface WrapHandlerOptions extends DatadogConfigOptions {
@@ -68,6 +69,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   const getConfig = () => (config ??= resolveConfig(configOptions));
   if (traceExtractor) setTraceExtractor(traceExtractor);
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === 'response';
+  enableIntegrations(getConfig());
   schedulePrewarm(getConfig);
 
   async function traced(thisArg: unknown, args: unknown[], event: unknown, lambdaContext: Partial<LambdaContext> | undefined): Promise<unknown> {

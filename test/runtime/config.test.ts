@@ -107,3 +107,20 @@ describe('resolveConfig', () => {
     expect(Object.isFrozen(config.tags)).toBe(true);
   });
 });
+
+describe('integration switches', () => {
+  it('turns every integration on by default', () => {
+    expect(resolveConfig({}, {}).integrations).toEqual({ http: true, fetch: true, 'aws-sdk': true, logs: true });
+  });
+
+  it('reads DD_TRACE_<NAME>_ENABLED, DD_LOGS_INJECTION and DD_TRACE_DISABLED_INTEGRATIONS as dd-trace does', () => {
+    const env = { DD_TRACE_HTTP_ENABLED: 'false', DD_LOGS_INJECTION: 'false', DD_TRACE_DISABLED_INTEGRATIONS: 'fetch, aws-sdk' };
+    expect(resolveConfig({}, env).integrations).toEqual({ http: false, fetch: false, 'aws-sdk': false, logs: false });
+  });
+
+  it('lets a per-integration variable re-enable one named in the disabled list, and options win over both', () => {
+    const env = { DD_TRACE_DISABLED_INTEGRATIONS: 'fetch,http', DD_TRACE_FETCH_ENABLED: 'true' };
+    const config = resolveConfig({ integrations: { http: true, logs: false } }, env);
+    expect(config.integrations).toEqual({ http: true, fetch: true, 'aws-sdk': true, logs: false });
+  });
+});
