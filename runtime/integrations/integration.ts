@@ -1,3 +1,4 @@
+import { createContextKey } from '@opentelemetry/api';
 import type { DatadogConfig } from '../config';
 
 /**
@@ -14,3 +15,10 @@ export interface Integration {
   /** Hooks in. Called at most once per process; may throw (the caller logs and carries on). */
   enable(config: DatadogConfig): void;
 }
+
+/**
+ * Set in the context of an AWS SDK call's span. The HTTP integrations skip requests made under
+ * it: the AWS span already carries the status and request id, and one span per call keeps the
+ * trace readable and the warm path cheap.
+ */
+export const AWS_SDK_CALL_KEY = createContextKey('datadog-lambda-ts aws-sdk call');
