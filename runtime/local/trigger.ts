@@ -12,6 +12,7 @@ export type EventSource =
   | 'eventbridge'
   | 'kinesis'
   | 'lambda-function-url'
+  | 'msk'
   | 's3'
   | 'sns'
   | 'sqs'
@@ -55,6 +56,8 @@ export interface TriggerEnv {
   readonly region: string;
   readonly partition: string;
   readonly accountId?: string;
+  /** The running function's name (Function URL ARNs). */
+  readonly functionName?: string;
 }
 
 /** A trigger with only a carrier (a custom payload with `headers`). */
