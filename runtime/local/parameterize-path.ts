@@ -5,7 +5,7 @@ const ID_SEGMENT = /^\d*$|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
  * The request path with its id segments replaced by `{<previous segment, singular>_id}`, as
  * the extension names API Gateway resources (`parameterize_api_resource` in bottlecap's
  * `triggers/mod.rs`), so one route is one resource however many ids it serves. A path that
- * already has `{…}` parameters is kept.
+ * already has `{…}` parameters is kept, and the root stays `/`.
  *
  * @example
  * parameterizePath('/dev/users/42/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV'); // '/dev/users/{user_id}/orders/{order_id}'
@@ -29,5 +29,6 @@ export function parameterizePath(path: string): string {
     const singular = previous.replace(/s+$/, '');
     out.push(singular === 'id' ? '{id}' : `{${singular}_id}`);
   }
-  return out.join('/');
+  // The extension's join leaves the root path empty (resource `GET `); the root is `/`.
+  return out.join('/') || '/';
 }

@@ -4,7 +4,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { DatadogSpan } from '../../../../runtime/export/datadog-span';
 import { resetColdStart } from '../../../../runtime/invocation/cold-start';
 import { lambdaContext } from '../../../helpers/lambda-context';
-import { LocalHarness } from '../local-harness';
+import type { LocalHarness } from '../local-harness';
 import { reference, type Reference, type ReferenceEnv } from './reference';
 
 /** The field groups compared per event, as issue #12 measured them. */

@@ -66,7 +66,7 @@ export function parameterize(resource: string): string {
       out.push(`{${singular ? (singular === 'id' ? 'id' : `${singular}_id`) : 'id'}}`);
     } else out.push(part);
   }
-  return out.join('/');
+  return out.join('/') || '/'; // CORRECTION: bottlecap leaves the root path empty (resource `GET `)
 }
 
 const dec = (v: string | undefined): string | undefined => (v && /^\d+$/.test(v) && BigInt(v) > 0n && BigInt(v) < 1n << 64n ? BigInt(v).toString(16).padStart(16, '0') : undefined);
@@ -390,7 +390,7 @@ export function reference(event: O, env: ReferenceEnv): Reference {
   const firstGroup = Object.values(mskGroups)[0];
   const firstMsk = Array.isArray(firstGroup) ? firstGroup[0] : Object.values(obj(firstGroup))[0];
   if (firstMsk !== undefined && 'topic' in obj(firstMsk)) {
-    const all = Object.values(mskGroups).flatMap((g) => (Array.isArray(g) ? g : Object.values(obj(g)))).map(obj);
+    const all = Object.values(mskGroups).flatMap((g): unknown[] => (Array.isArray(g) ? (g as unknown[]) : Object.values(obj(g)))).map(obj);
     const chosen = all.find((r) => hasTraceHeaders(r.headers)) ?? obj(firstMsk);
     const arn = s(event.eventSourceArn) ?? '';
     const cluster = arn.split('/')[1] ?? '';
