@@ -31,17 +31,19 @@ export function sqsTrigger(record: Obj): Trigger {
     tags: { ...compactTags({ queuename: queueName, receipt_handle: str(record.receiptHandle) }), ...sqsTags },
   });
   const envelope = sqsEnvelope(record.body);
-  const own = () => carrierContext(sqsAttributeCarrier(record)) ?? datadogContextFromXrayHeader(attributes.AWSTraceHeader);
+  // The extension's order: the message's own `_datadog`, the envelope's, then a Datadog-padded AWSTraceHeader.
+  const attributeContext = carrierContext(sqsAttributeCarrier(record));
+  const xrayContext = () => datadogContextFromXrayHeader(attributes.AWSTraceHeader);
   const trigger = (spans: InferredSpanSpec[]) => ({ ...messagingTrigger('sqs', queueArn, spans), tags: sqsTags });
   if (envelope?.kind === 'sns') {
     // The SNS hop ends where SQS took the message over.
-    return { ...trigger([wrapping(snsSpec(envelope.body), sqs), sqs]), context: carrierContext(snsAttributeCarrier(envelope.body)) ?? own() };
+    return { ...trigger([wrapping(snsSpec(envelope.body), sqs), sqs]), context: attributeContext ?? carrierContext(snsAttributeCarrier(envelope.body)) ?? xrayContext() };
   }
   if (envelope?.kind === 'eventbridge') {
     const eventBridge = eventBridgeSpec(envelope.body);
-    return { ...trigger([wrapping(eventBridge.spec, sqs), sqs]), context: eventBridge.context ?? own() };
+    return { ...trigger([wrapping(eventBridge.spec, sqs), sqs]), context: attributeContext ?? eventBridge.context ?? xrayContext() };
   }
-  return { ...trigger([sqs]), context: own() };
+  return { ...trigger([sqs]), context: attributeContext ?? xrayContext() };
 }
 
 /** An SNS record; an EventBridge event published to the topic becomes the outer span. */
