@@ -23,7 +23,7 @@ import { dynamoDbTrigger, s3Trigger } from './triggers/storage';
 export function identifyTrigger(event: unknown, env: TriggerEnv): Trigger | undefined {
   try {
     if (!isObject(event)) return undefined;
-    if (isMskEvent(event)) return httpTrigger(event, env) ?? mskTrigger(event);
+    if (isMskEvent(event)) return mskTrigger(event);
     return httpTrigger(event, env) ?? recordTrigger(event, env) ?? eventTrigger(event) ?? carrierOnly(genericCarrier(event));
   } catch (error) {
     log.debug('could not read the trigger from the event', error);

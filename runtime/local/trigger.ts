@@ -27,7 +27,7 @@ export interface InferredSpanSpec {
   readonly name: string;
   readonly service: string;
   readonly resource: string;
-  /** Datadog span type: `web`, `http`, `sns`. */
+  /** Datadog span type: `web`, or `http` for Function URLs. */
   readonly type: string;
   /** When the upstream service handled the request (ms since the epoch). @default - the invocation's start */
   readonly startMs?: number;

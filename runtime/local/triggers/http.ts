@@ -42,21 +42,19 @@ function restApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
     type: 'web',
     startMs: requestTime,
     synchronicity: invocationType(event),
-    tags: {
-      ...apiTags(domain, path, method, stage, apiId, `arn:${env.partition}:apigateway:${env.region}::/restapis/${apiId}`),
-      ...compactTags({
-        'http.protocol': str(rc.protocol),
-        'http.source_ip': str(identity.sourceIp),
-        'http.user_agent': userAgent,
-        'http.route': route,
-        request_id: str(rc.requestId),
-      }),
-    },
+    tags: requestTags(domain, path, method, {
+      ...apiIdTags(env, 'restapis', domain, apiId, stage),
+      'http.protocol': str(rc.protocol),
+      'http.source_ip': str(identity.sourceIp),
+      'http.user_agent': userAgent,
+      'http.route': route,
+      request_id: str(rc.requestId),
+    }),
   };
   return {
     eventSource: 'api-gateway',
     eventSourceArn: stageArn(env, 'restapis', apiId, stage),
-    tags: { ...httpLambdaTags(domain, path, method, route, event.headers), ...compactTags({ 'http.user_agent': userAgent }) },
+    tags: httpLambdaTags(domain, path, method, route, event.headers, userAgent),
     http: true,
     spans: authorizer ? withAuthorizerSpan(apiGateway, authorizer, requestTime) : [apiGateway],
     context: authorizer?.context ?? headerContext(event),
@@ -85,7 +83,6 @@ function httpApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
   const path = str(http.path) ?? str(event.rawPath) ?? '';
   const route = routeOf(str(event.routeKey));
   const authorizer = extractAuthorizerContext(rc);
-  const tags = apiTags(domain, path, method, stage, apiId, `arn:${env.partition}:apigateway:${env.region}::/apis/${apiId}`);
   const spec: InferredSpanSpec = {
     name: 'aws.httpapi',
     service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
@@ -94,16 +91,19 @@ function httpApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
     // HTTP APIs get no authorizer span: the request starts where the authorizer finished.
     startMs: authorizer?.finishTimeMs ?? num(rc.timeEpoch),
     synchronicity: invocationType(event),
-    tags: {
-      ...tags,
-      ...compactTags({ 'http.protocol': str(http.protocol), 'http.source_ip': str(http.sourceIp), 'http.user_agent': str(http.userAgent), request_id: str(rc.requestId) }),
-    },
+    tags: requestTags(domain, path, method, {
+      ...apiIdTags(env, 'apis', domain, apiId, stage),
+      'http.protocol': str(http.protocol),
+      'http.source_ip': str(http.sourceIp),
+      'http.user_agent': str(http.userAgent),
+      request_id: str(rc.requestId),
+    }),
   };
   return {
     eventSource: 'api-gateway',
     // The extension names HTTP APIs `/restapis/` here too (only the WebSocket trigger says `/apis/`).
     eventSourceArn: stageArn(env, 'restapis', apiId, stage),
-    tags: { ...httpLambdaTags(domain, path, method, route, event.headers), ...compactTags({ 'http.user_agent': header(event.headers, 'user-agent') }) },
+    tags: httpLambdaTags(domain, path, method, route, event.headers, header(event.headers, 'user-agent')),
     http: true,
     spans: [spec],
     context: authorizer?.context ?? headerContext(event),
@@ -128,16 +128,13 @@ function webSocketTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
     // The extension treats every WebSocket message as async: the span ends when the function starts.
     synchronicity: 'async',
     tags: compactTags({
+      ...apiIdTags(env, 'apis', domain, apiId, stage),
       endpoint: routeKey,
       'http.url': url,
       request_id: str(rc.requestId),
-      stage,
-      domain_name: domain,
-      apiid: apiId,
       message_direction: str(rc.messageDirection),
       connection_id: str(rc.connectionId),
       event_type: str(rc.eventType),
-      dd_resource_key: `arn:${env.partition}:apigateway:${env.region}::/apis/${apiId}`,
     }),
   };
   return {
@@ -163,10 +160,7 @@ function functionUrlTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
     type: 'http',
     startMs: num(rc.timeEpoch),
     synchronicity: invocationType(event),
-    tags: compactTags({
-      'http.url': `https://${domain}${path}`,
-      endpoint: path,
-      'http.method': method,
+    tags: requestTags(domain, path, method, {
       'http.protocol': str(http.protocol),
       'http.source_ip': str(http.sourceIp),
       'http.user_agent': userAgent,
@@ -178,7 +172,7 @@ function functionUrlTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
   return {
     eventSource: 'lambda-function-url',
     eventSourceArn: accountId && env.functionName ? `arn:${env.partition}:lambda:${env.region}:${accountId}:url:${env.functionName}` : undefined,
-    tags: { ...httpLambdaTags(domain, path, method, undefined, event.headers), ...compactTags({ 'http.user_agent': userAgent }) },
+    tags: httpLambdaTags(domain, path, method, undefined, event.headers, userAgent),
     http: true,
     spans: [spec],
     context: headerContext(event),
@@ -193,17 +187,24 @@ function albTrigger(event: Obj, rc: Obj): Trigger {
   return { eventSource: 'application-load-balancer', eventSourceArn: targetGroupArn, tags, http: true, spans: [], context: headerContext(event) };
 }
 
-function apiTags(domain: string, path: string, method: string, stage: string, apiId: string, resourceKey: string): Record<string, string> {
-  return compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, stage, domain_name: domain, apiid: apiId, dd_resource_key: resourceKey });
+/** The request tags of an HTTP inferred span, plus the trigger's own. */
+function requestTags(domain: string, path: string, method: string, extra: Record<string, string | undefined>): Record<string, string> {
+  return compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, ...extra });
+}
+
+/** The API's identity (datadog-lambda-js's tags) and its ARN as `dd_resource_key`. */
+function apiIdTags(env: TriggerEnv, kind: 'restapis' | 'apis', domain: string, apiId: string, stage: string): Record<string, string> {
+  return { stage, domain_name: domain, apiid: apiId, dd_resource_key: `arn:${env.partition}:apigateway:${env.region}::/${kind}/${apiId}` };
 }
 
 /** The `http.*` tags Datadog puts on `aws.lambda` for HTTP triggers. */
-function httpLambdaTags(domain: string, path: string, method: string, route: string | undefined, headers: unknown): Record<string, string> {
+function httpLambdaTags(domain: string, path: string, method: string, route: string | undefined, headers: unknown, userAgent: string | undefined): Record<string, string> {
   return compactTags({
     'http.url': domain ? `https://${domain}${path}` : undefined,
     'http.url_details.path': path,
     'http.method': method,
     'http.route': route,
+    'http.user_agent': userAgent,
     'http.referer': header(headers, 'referer'),
   });
 }

@@ -30,7 +30,7 @@ export function sqsTrigger(record: Obj): Trigger {
     startMs: num(attributes.SentTimestamp),
     tags: { ...compactTags({ queuename: queueName, receipt_handle: str(record.receiptHandle) }), ...sqsTags },
   });
-  const envelope = sqsEnvelope(record.body);
+  const envelope = wrappedEvent(record.body);
   // The extension's order: the message's own `_datadog`, the envelope's, then a Datadog-padded AWSTraceHeader.
   const attributeContext = carrierContext(sqsAttributeCarrier(record));
   const xrayContext = () => datadogContextFromXrayHeader(attributes.AWSTraceHeader);
@@ -51,7 +51,8 @@ export function snsTrigger(record: Obj): Trigger {
   const sns = isObject(record.Sns) ? record.Sns : {};
   const spec = snsSpec(sns, str(record.EventSubscriptionArn));
   const own = carrierContext(snsAttributeCarrier(sns));
-  const eventBridge = snsEventBridgeMessage(sns.Message);
+  const inner = wrappedEvent(sns.Message);
+  const eventBridge = inner?.kind === 'eventbridge' ? inner.body : undefined;
   if (!eventBridge) return { ...messagingTrigger('sns', str(sns.TopicArn), [spec]), context: own };
   const wrapped = eventBridgeSpec(eventBridge);
   return { ...messagingTrigger('sns', str(sns.TopicArn), [wrapping(wrapped.spec, spec), spec]), context: own ?? wrapped.context };
@@ -60,13 +61,6 @@ export function snsTrigger(record: Obj): Trigger {
 /** The outer span of a wrapped event: its peer is the inner span's service, as the extension tags it. */
 function wrapping(outer: InferredSpanSpec, inner: InferredSpanSpec): InferredSpanSpec {
   return { ...outer, tags: { ...outer.tags, 'peer.service': inner.service } };
-}
-
-/** An EventBridge event delivered as an SNS message, parsed only when it looks like one. */
-function snsEventBridgeMessage(message: unknown): Obj | undefined {
-  if (typeof message !== 'string' || message[0] !== '{' || !message.includes('"detail-type"')) return undefined;
-  const parsed = parseJson(message, MAX_ENVELOPE_LENGTH);
-  return isObject(parsed) && str(parsed['detail-type']) && isObject(parsed.detail) ? parsed : undefined;
 }
 
 /** An EventBridge event (not a scheduled `aws.events` one). */
@@ -145,10 +139,11 @@ function eventBridgeSpec(event: Obj): { spec: InferredSpanSpec; context?: Datado
 type Envelope = { kind: 'sns'; body: Obj } | { kind: 'eventbridge'; body: Obj };
 
 /**
- * An SNS notification or EventBridge event delivered through SQS. The body is parsed only when
- * it looks like one (a cheap substring test first), and only up to SQS's size limit.
+ * An SNS notification or EventBridge event delivered inside an SQS body or an SNS message. The
+ * text is parsed only when it looks like one (a cheap substring test first), and only up to
+ * SQS's size limit.
  */
-function sqsEnvelope(body: unknown): Envelope | undefined {
+function wrappedEvent(body: unknown): Envelope | undefined {
   if (typeof body !== 'string' || body.length > MAX_ENVELOPE_LENGTH || body[0] !== '{') return undefined;
   const maybeSns = body.includes('"TopicArn"');
   if (!maybeSns && !body.includes('"detail-type"')) return undefined;
