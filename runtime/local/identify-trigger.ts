@@ -7,6 +7,7 @@ import { parseArn } from './arn';
 import { carrierOnly, type Trigger, type TriggerEnv } from './trigger';
 import { cloudFrontTrigger, cloudWatchEventsTrigger, cloudWatchLogsTrigger, isCloudWatchLogs, stepFunctionsTrigger } from './triggers/aws-events';
 import { headerContext, httpTrigger } from './triggers/http';
+import { isMskEvent, mskTrigger } from './triggers/msk';
 import { eventBridgeTrigger, kinesisTrigger, snsTrigger, sqsTrigger } from './triggers/messaging';
 import { dynamoDbTrigger, s3Trigger } from './triggers/storage';
 
@@ -22,6 +23,7 @@ import { dynamoDbTrigger, s3Trigger } from './triggers/storage';
 export function identifyTrigger(event: unknown, env: TriggerEnv): Trigger | undefined {
   try {
     if (!isObject(event)) return undefined;
+    if (isMskEvent(event)) return mskTrigger(event);
     return httpTrigger(event, env) ?? recordTrigger(event, env) ?? eventTrigger(event) ?? carrierOnly(genericCarrier(event));
   } catch (error) {
     log.debug('could not read the trigger from the event', error);
@@ -33,7 +35,7 @@ function recordTrigger(event: Obj, env: TriggerEnv): Trigger | undefined {
   const record = firstRecord(event);
   if (!record) return undefined;
   if (record.eventSource === 'aws:sqs') return sqsTrigger(record);
-  if (isObject(record.Sns)) return snsTrigger(record.Sns);
+  if (isObject(record.Sns)) return snsTrigger(record);
   if (isObject(record.kinesis)) return kinesisTrigger(record);
   if (isObject(record.dynamodb)) return dynamoDbTrigger(record);
   if (isObject(record.s3)) return s3Trigger(record);
@@ -57,7 +59,7 @@ function genericCarrier(event: Obj) {
 /** Region, partition and account of the running function, from its ARN or `AWS_REGION`. */
 export function triggerEnvOf(lambdaContext: Partial<LambdaContext> | undefined): TriggerEnv {
   const arn = parseArn(lambdaContext?.invokedFunctionArn);
-  if (arn) return { region: arn.region, partition: arn.partition, accountId: arn.accountId };
+  if (arn) return { region: arn.region, partition: arn.partition, accountId: arn.accountId, functionName: arn.functionName };
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return { region, partition: partitionOf(region) };
+  return { region, partition: partitionOf(region), functionName: lambdaContext?.functionName || process.env.AWS_LAMBDA_FUNCTION_NAME };
 }

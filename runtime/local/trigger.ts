@@ -12,6 +12,7 @@ export type EventSource =
   | 'eventbridge'
   | 'kinesis'
   | 'lambda-function-url'
+  | 'msk'
   | 's3'
   | 'sns'
   | 'sqs'
@@ -26,7 +27,7 @@ export interface InferredSpanSpec {
   readonly name: string;
   readonly service: string;
   readonly resource: string;
-  /** Datadog span type: `web`, `http`, `sns`. */
+  /** Datadog span type: `web`, or `http` for Function URLs. */
   readonly type: string;
   /** When the upstream service handled the request (ms since the epoch). @default - the invocation's start */
   readonly startMs?: number;
@@ -55,6 +56,8 @@ export interface TriggerEnv {
   readonly region: string;
   readonly partition: string;
   readonly accountId?: string;
+  /** The running function's name (Function URL ARNs). */
+  readonly functionName?: string;
 }
 
 /** A trigger with only a carrier (a custom payload with `headers`). */

@@ -4,7 +4,7 @@
 export const MAX_TAGS_HEADER_LENGTH = 512;
 
 export interface ParsedDatadogTags {
-  /** High 64 bits of the trace id (16 hex chars) from `_dd.p.tid`, when valid. */
+  /** High 64 bits of the trace id (16 hex chars, zero-padded) from `_dd.p.tid`, when valid. */
   readonly traceIdHigh?: string;
   /** Every other `_dd.p.*` pair. */
   readonly propagationTags: Record<string, string>;
@@ -21,12 +21,21 @@ export function parseDatadogTags(header: string | undefined): ParsedDatadogTags 
     const value = pair.slice(eq + 1).trim();
     if (!key.startsWith('_dd.p.') || !value) continue;
     if (key === '_dd.p.tid') {
-      if (/^[0-9a-f]{16}$/.test(value)) traceIdHigh = value;
+      traceIdHigh = parseTraceIdHigh(value) ?? traceIdHigh;
     } else {
       propagationTags[key] = value;
     }
   }
   return { traceIdHigh, propagationTags };
+}
+
+/**
+ * `_dd.p.tid` is 16 hex digits from the tracers, but the extension writes the one it derives
+ * for a Step Functions execution without zero padding (`format!("{:x}")`), so about one
+ * execution in sixteen carries fewer digits. Any 1–16 hex digits are the same 64-bit value.
+ */
+function parseTraceIdHigh(value: string): string | undefined {
+  return /^[0-9a-fA-F]{1,16}$/.test(value) ? value.toLowerCase().padStart(16, '0') : undefined;
 }
 
 export function formatDatadogTags(traceIdHigh: string | undefined, propagationTags: Readonly<Record<string, string>>): string | undefined {

@@ -22,10 +22,14 @@ export interface StepFunctionsContext {
   readonly stateMachineArn?: string;
 }
 
-/** Finds the context object in the event itself, its legacy `Payload`, or its JSONata `_datadog`. */
+/**
+ * Finds the context object in the event itself, its JSONata `_datadog`, or the legacy
+ * `Payload` (Lambda's `Invoke` integration) and the `_datadog` inside it.
+ */
 export function findStepFunctionsObject(event: unknown): Obj | undefined {
   if (!isObject(event)) return undefined;
-  for (const candidate of [event, event.Payload, event._datadog]) {
+  const payload = event.Payload;
+  for (const candidate of [event, event._datadog, payload, isObject(payload) ? payload._datadog : undefined]) {
     if (isObject(candidate) && isObject(candidate.Execution) && isObject(candidate.State)) return candidate;
   }
   return undefined;

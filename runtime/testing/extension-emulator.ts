@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { DatadogConfigOptions } from '../config';
 import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
 import { extractEventContext } from '../propagation/event-context';
+import { extractStepFunctionsContext } from '../propagation/step-functions';
 import { ERROR_HEADER, REQUEST_ID_HEADER } from '../extension/client';
 import { formatDatadogTags } from '../propagation/datadog-tags';
 import { extractFromHeaders, HEADER } from '../propagation/headers';
@@ -209,7 +210,10 @@ export class ExtensionEmulator {
 
   private onStart(recorded: RecordedRequest, res: ServerResponse): void {
     const event = parseJson(recorded.body);
-    const extracted = extractEventContext(event) ?? extractFromHeaders(recorded.headers);
+    // The extension derives a Step Functions context when no carrier is found, and writes its `_dd.p.tid` unpadded (`{:x}`).
+    const carried = extractEventContext(event) ?? extractFromHeaders(recorded.headers);
+    const stepFunctions = carried ? undefined : extractStepFunctionsContext(event)?.context;
+    const extracted = carried ?? stepFunctions;
     const start: StartRecord = { ...recorded, event, extracted };
     this.starts.push(start);
     this.#pendingStarts.set(String(recorded.headers[REQUEST_ID_HEADER] ?? ''), start);
@@ -219,7 +223,7 @@ export class ExtensionEmulator {
       const { high, low } = splitTraceId(extracted.traceId);
       headers[HEADER.TRACE_ID] = hexIdToDecimal(low);
       if (extracted.samplingPriority !== undefined) headers[HEADER.SAMPLING_PRIORITY] = String(extracted.samplingPriority);
-      const tags = formatDatadogTags(high, {});
+      const tags = stepFunctions ? `_dd.p.tid=${BigInt(`0x${high}`).toString(16)}` : formatDatadogTags(high, {});
       if (tags) headers[HEADER.TAGS] = tags;
     }
     res.writeHead(200, headers).end('{}');

@@ -1,6 +1,7 @@
 import { extractAuthorizerContext, type AuthorizerContext } from '../../propagation/authorizer';
 import { isObject, num, str, type Obj } from '../../propagation/event-fields';
 import { extractFromHeaders } from '../../propagation/headers';
+import { parameterizePath } from '../parameterize-path';
 import { inferredServiceName } from '../service-mapping';
 import { compactTags, type InferredSpanSpec, type Synchronicity, type Trigger, type TriggerEnv } from '../trigger';
 
@@ -16,7 +17,7 @@ export function httpTrigger(event: Obj, env: TriggerEnv): Trigger | undefined {
   if (str(rc.messageDirection)) return webSocketTrigger(event, rc, env);
   if (event.version === '2.0' && typeof event.rawQueryString === 'string') {
     const domain = str(rc.domainName) ?? '';
-    return domain.includes('lambda-url') ? functionUrlTrigger(event, rc) : httpApiTrigger(event, rc, env);
+    return domain.includes('lambda-url') ? functionUrlTrigger(event, rc, env) : httpApiTrigger(event, rc, env);
   }
   if (str(rc.stage) && str(event.httpMethod) && str(event.resource)) return restApiTrigger(event, rc, env);
   return undefined;
@@ -26,24 +27,34 @@ function restApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
   const domain = str(rc.domainName) ?? '';
   const apiId = str(rc.apiId) ?? '';
   const stage = str(rc.stage) ?? '';
-  const method = str(event.httpMethod) ?? '';
-  const path = str(event.path) ?? str(rc.path) ?? '';
-  const route = str(rc.resourcePath) ?? str(event.resource) ?? path;
+  const method = str(rc.httpMethod) ?? str(event.httpMethod) ?? '';
+  // `requestContext.path` holds the stage (`/prod/orders/42`), as the caller's URL does.
+  const path = str(rc.path) ?? str(event.path) ?? '';
+  const route = str(rc.resourcePath) ?? str(event.resource);
+  const identity = isObject(rc.identity) ? rc.identity : {};
+  const userAgent = str(identity.userAgent);
   const authorizer = extractAuthorizerContext(rc);
   const requestTime = num(rc.requestTimeEpoch);
   const apiGateway: InferredSpanSpec = {
     name: 'aws.apigateway',
     service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
-    resource: `${method} ${route}`,
+    resource: `${method} ${parameterizePath(path)}`,
     type: 'web',
     startMs: requestTime,
     synchronicity: invocationType(event),
-    tags: apiTags(domain, path, method, stage, apiId, `arn:${env.partition}:apigateway:${env.region}::/restapis/${apiId}`),
+    tags: requestTags(domain, path, method, {
+      ...apiIdTags(env, 'restapis', domain, apiId, stage),
+      'http.protocol': str(rc.protocol),
+      'http.source_ip': str(identity.sourceIp),
+      'http.user_agent': userAgent,
+      'http.route': route,
+      request_id: str(rc.requestId),
+    }),
   };
   return {
     eventSource: 'api-gateway',
-    eventSourceArn: stageArn(env, apiId, stage),
-    tags: httpLambdaTags(domain, path, method, str(event.resource), event.headers),
+    eventSourceArn: stageArn(env, 'restapis', apiId, stage),
+    tags: httpLambdaTags(domain, path, method, route, event.headers, userAgent),
     http: true,
     spans: authorizer ? withAuthorizerSpan(apiGateway, authorizer, requestTime) : [apiGateway],
     context: authorizer?.context ?? headerContext(event),
@@ -58,7 +69,8 @@ function withAuthorizerSpan(apiGateway: InferredSpanSpec, authorizer: Authorizer
   const start = authorizer.finishTimeMs;
   if (start === undefined) return [apiGateway];
   const end = Math.max(start, (requestTime ?? start) + authorizer.integrationLatencyMs);
-  const span: InferredSpanSpec = { ...apiGateway, name: 'aws.apigateway.authorizer', startMs: start, endMs: end, synchronicity: 'sync' };
+  // The authorizer span carries the API Gateway span's tags (datadog-lambda-js); its end is explicit.
+  const span: InferredSpanSpec = { ...apiGateway, name: 'aws.apigateway.authorizer', startMs: start, endMs: end };
   return [span, { ...apiGateway, startMs: end }];
 }
 
@@ -68,24 +80,30 @@ function httpApiTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
   const stage = str(rc.stage) ?? '';
   const http = isObject(rc.http) ? rc.http : {};
   const method = str(http.method) ?? '';
-  const path = str(event.rawPath) ?? str(http.path) ?? '';
-  const route = routeOf(str(event.routeKey) ?? str(rc.routeKey));
+  const path = str(http.path) ?? str(event.rawPath) ?? '';
+  const route = routeOf(str(event.routeKey));
   const authorizer = extractAuthorizerContext(rc);
-  const tags = apiTags(domain, path, method, stage, apiId, `arn:${env.partition}:apigateway:${env.region}::/apis/${apiId}`);
   const spec: InferredSpanSpec = {
     name: 'aws.httpapi',
     service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
-    resource: `${method} ${route ?? path}`,
+    resource: `${method} ${parameterizePath(path)}`,
     type: 'web',
     // HTTP APIs get no authorizer span: the request starts where the authorizer finished.
     startMs: authorizer?.finishTimeMs ?? num(rc.timeEpoch),
     synchronicity: invocationType(event),
-    tags: { ...tags, ...compactTags({ 'http.protocol': str(http.protocol), 'http.source_ip': str(http.sourceIp), 'http.user_agent': str(http.userAgent) }) },
+    tags: requestTags(domain, path, method, {
+      ...apiIdTags(env, 'apis', domain, apiId, stage),
+      'http.protocol': str(http.protocol),
+      'http.source_ip': str(http.sourceIp),
+      'http.user_agent': str(http.userAgent),
+      request_id: str(rc.requestId),
+    }),
   };
   return {
     eventSource: 'api-gateway',
-    eventSourceArn: stageArn(env, apiId, stage),
-    tags: httpLambdaTags(domain, path, method, route, event.headers),
+    // The extension names HTTP APIs `/restapis/` here too (only the WebSocket trigger says `/apis/`).
+    eventSourceArn: stageArn(env, 'restapis', apiId, stage),
+    tags: httpLambdaTags(domain, path, method, route, event.headers, header(event.headers, 'user-agent')),
     http: true,
     spans: [spec],
     context: authorizer?.context ?? headerContext(event),
@@ -97,42 +115,68 @@ function webSocketTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
   const apiId = str(rc.apiId) ?? '';
   const stage = str(rc.stage) ?? '';
   const routeKey = str(rc.routeKey) ?? '';
+  // The extension joins domain and route key without a '/' (`…amazonaws.com$connect`); we join with one.
+  const url = domain ? `https://${domain}/${routeKey}` : undefined;
+  const authorizer = extractAuthorizerContext(rc);
+  const requestTime = num(rc.requestTimeEpoch);
   const spec: InferredSpanSpec = {
     name: 'aws.apigateway',
-    service: inferredServiceName(apiId, 'lambda_api_gateway', domain, domain),
-    resource: `${domain} ${routeKey}`.trim(),
+    service: inferredServiceName(apiId, 'lambda_api_gateway', 'api_gateway_websocket', domain),
+    resource: routeKey,
     type: 'web',
-    startMs: num(rc.requestTimeEpoch),
-    synchronicity: 'sync',
+    startMs: requestTime,
+    // The extension treats every WebSocket message as async: the span ends when the function starts.
+    synchronicity: 'async',
     tags: compactTags({
+      ...apiIdTags(env, 'apis', domain, apiId, stage),
       endpoint: routeKey,
-      stage,
-      domain_name: domain,
-      apiid: apiId,
+      'http.url': url,
+      request_id: str(rc.requestId),
       message_direction: str(rc.messageDirection),
       connection_id: str(rc.connectionId),
       event_type: str(rc.eventType),
-      dd_resource_key: `arn:${env.partition}:apigateway:${env.region}::/apis/${apiId}`,
     }),
   };
-  return { eventSource: 'api-gateway', eventSourceArn: stageArn(env, apiId, stage), tags: {}, http: false, spans: [spec], context: headerContext(event) };
+  return {
+    eventSource: 'api-gateway',
+    eventSourceArn: stageArn(env, 'apis', apiId, stage),
+    tags: compactTags({ 'http.url': url, 'http.url_details.path': routeKey, 'http.referer': header(event.headers, 'referer') }),
+    http: false,
+    spans: authorizer ? withAuthorizerSpan(spec, authorizer, requestTime) : [spec],
+    context: authorizer?.context ?? headerContext(event),
+  };
 }
 
-function functionUrlTrigger(event: Obj, rc: Obj): Trigger {
+function functionUrlTrigger(event: Obj, rc: Obj, env: TriggerEnv): Trigger {
   const domain = str(rc.domainName) ?? '';
   const http = isObject(rc.http) ? rc.http : {};
   const method = str(http.method) ?? '';
-  const path = str(event.rawPath) ?? str(http.path) ?? '';
+  const path = str(http.path) ?? str(event.rawPath) ?? '';
+  const userAgent = str(http.userAgent);
   const spec: InferredSpanSpec = {
     name: 'aws.lambda.url',
     service: inferredServiceName(str(rc.apiId) ?? domain, 'lambda_url', domain, domain),
     resource: `${method} ${path}`,
     type: 'http',
     startMs: num(rc.timeEpoch),
-    synchronicity: 'sync',
-    tags: compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, 'http.source_ip': str(http.sourceIp), 'http.user_agent': str(http.userAgent) }),
+    synchronicity: invocationType(event),
+    tags: requestTags(domain, path, method, {
+      'http.protocol': str(http.protocol),
+      'http.source_ip': str(http.sourceIp),
+      'http.user_agent': userAgent,
+      operation_name: 'aws.lambda.url',
+      request_id: str(rc.requestId),
+    }),
   };
-  return { eventSource: 'lambda-function-url', tags: httpLambdaTags(domain, path, method, undefined, event.headers), http: true, spans: [spec], context: headerContext(event) };
+  const accountId = str(rc.accountId) ?? env.accountId;
+  return {
+    eventSource: 'lambda-function-url',
+    eventSourceArn: accountId && env.functionName ? `arn:${env.partition}:lambda:${env.region}:${accountId}:url:${env.functionName}` : undefined,
+    tags: httpLambdaTags(domain, path, method, undefined, event.headers, userAgent),
+    http: true,
+    spans: [spec],
+    context: headerContext(event),
+  };
 }
 
 /** ALB: no inferred span (the extension does not build one either), only the trigger and HTTP tags. */
@@ -143,30 +187,36 @@ function albTrigger(event: Obj, rc: Obj): Trigger {
   return { eventSource: 'application-load-balancer', eventSourceArn: targetGroupArn, tags, http: true, spans: [], context: headerContext(event) };
 }
 
-function apiTags(domain: string, path: string, method: string, stage: string, apiId: string, resourceKey: string): Record<string, string> {
-  return compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, stage, domain_name: domain, apiid: apiId, dd_resource_key: resourceKey });
+/** The request tags of an HTTP inferred span, plus the trigger's own. */
+function requestTags(domain: string, path: string, method: string, extra: Record<string, string | undefined>): Record<string, string> {
+  return compactTags({ 'http.url': `https://${domain}${path}`, endpoint: path, 'http.method': method, ...extra });
+}
+
+/** The API's identity (datadog-lambda-js's tags) and its ARN as `dd_resource_key`. */
+function apiIdTags(env: TriggerEnv, kind: 'restapis' | 'apis', domain: string, apiId: string, stage: string): Record<string, string> {
+  return { stage, domain_name: domain, apiid: apiId, dd_resource_key: `arn:${env.partition}:apigateway:${env.region}::/${kind}/${apiId}` };
 }
 
 /** The `http.*` tags Datadog puts on `aws.lambda` for HTTP triggers. */
-function httpLambdaTags(domain: string, path: string, method: string, route: string | undefined, headers: unknown): Record<string, string> {
+function httpLambdaTags(domain: string, path: string, method: string, route: string | undefined, headers: unknown, userAgent: string | undefined): Record<string, string> {
   return compactTags({
     'http.url': domain ? `https://${domain}${path}` : undefined,
     'http.url_details.path': path,
     'http.method': method,
     'http.route': route,
+    'http.user_agent': userAgent,
     'http.referer': header(headers, 'referer'),
   });
 }
 
-function stageArn(env: TriggerEnv, apiId: string, stage: string): string {
-  return `arn:${env.partition}:apigateway:${env.region}::/restapis/${apiId}/stages/${stage}`;
+function stageArn(env: TriggerEnv, kind: 'restapis' | 'apis', apiId: string, stage: string): string {
+  return `arn:${env.partition}:apigateway:${env.region}::/${kind}/${apiId}/stages/${stage}`;
 }
 
-/** `"GET /orders/{id}"` → `/orders/{id}`; `$default` has no route. */
+/** `"GET /orders/{id}"` → `/orders/{id}`; `$default` stays `$default`, as the extension tags it. */
 function routeOf(routeKey: string | undefined): string | undefined {
-  if (!routeKey || routeKey === '$default') return undefined;
-  const space = routeKey.indexOf(' ');
-  return space >= 0 ? routeKey.slice(space + 1) : routeKey;
+  if (!routeKey) return undefined;
+  return routeKey.trim().split(/\s+/).pop() || undefined;
 }
 
 /** `X-Amz-Invocation-Type: Event` makes an API Gateway integration asynchronous. */

@@ -14,34 +14,53 @@ export function sqsTrigger(record: Obj): Trigger {
   const queueArn = str(record.eventSourceARN);
   const queueName = lastSegment(queueArn) ?? 'sqs';
   const attributes = isObject(record.attributes) ? record.attributes : {};
-  const sentMs = num(attributes.SentTimestamp);
+  // The extension's names (datadog-lambda-js says `event_source_arn`); the same tags go on aws.lambda.
+  const sqsTags = compactTags({
+    retry_count: str(attributes.ApproximateReceiveCount),
+    sender_id: str(attributes.SenderId),
+    source_arn: queueArn,
+    aws_region: str(record.awsRegion),
+  });
   const sqs = asyncSpan({
     name: 'aws.sqs',
     resource: queueName,
     specific: queueName,
     mappingKey: 'lambda_sqs',
     genericService: 'sqs',
-    startMs: sentMs,
-    tags: {
-      ...compactTags({ queuename: queueName, event_source_arn: queueArn, receipt_handle: str(record.receiptHandle), sender_id: str(attributes.SenderId) }),
-      ...compactTags({ retry_count: num(attributes.ApproximateReceiveCount) }),
-    },
+    startMs: num(attributes.SentTimestamp),
+    tags: { ...compactTags({ queuename: queueName, receipt_handle: str(record.receiptHandle) }), ...sqsTags },
   });
-  const envelope = sqsEnvelope(record.body);
-  const own = () => carrierContext(sqsAttributeCarrier(record)) ?? datadogContextFromXrayHeader(attributes.AWSTraceHeader);
+  const envelope = wrappedEvent(record.body);
+  // The extension's order: the message's own `_datadog`, the envelope's, then a Datadog-padded AWSTraceHeader.
+  const attributeContext = carrierContext(sqsAttributeCarrier(record));
+  const xrayContext = () => datadogContextFromXrayHeader(attributes.AWSTraceHeader);
+  const trigger = (spans: InferredSpanSpec[]) => ({ ...messagingTrigger('sqs', queueArn, spans), tags: sqsTags });
   if (envelope?.kind === 'sns') {
     // The SNS hop ends where SQS took the message over.
-    return { ...messagingTrigger('sqs', queueArn, [snsSpec(envelope.body), sqs]), context: carrierContext(snsAttributeCarrier(envelope.body)) ?? own() };
+    return { ...trigger([wrapping(snsSpec(envelope.body), sqs), sqs]), context: attributeContext ?? carrierContext(snsAttributeCarrier(envelope.body)) ?? xrayContext() };
   }
   if (envelope?.kind === 'eventbridge') {
     const eventBridge = eventBridgeSpec(envelope.body);
-    return { ...messagingTrigger('sqs', queueArn, [eventBridge.spec, sqs]), context: eventBridge.context ?? own() };
+    return { ...trigger([wrapping(eventBridge.spec, sqs), sqs]), context: attributeContext ?? eventBridge.context ?? xrayContext() };
   }
-  return { ...messagingTrigger('sqs', queueArn, [sqs]), context: own() };
+  return { ...trigger([sqs]), context: attributeContext ?? xrayContext() };
 }
 
-export function snsTrigger(sns: Obj): Trigger {
-  return { ...messagingTrigger('sns', str(sns.TopicArn), [snsSpec(sns)]), context: carrierContext(snsAttributeCarrier(sns)) };
+/** An SNS record; an EventBridge event published to the topic becomes the outer span. */
+export function snsTrigger(record: Obj): Trigger {
+  const sns = isObject(record.Sns) ? record.Sns : {};
+  const spec = snsSpec(sns, str(record.EventSubscriptionArn));
+  const own = carrierContext(snsAttributeCarrier(sns));
+  const inner = wrappedEvent(sns.Message);
+  const eventBridge = inner?.kind === 'eventbridge' ? inner.body : undefined;
+  if (!eventBridge) return { ...messagingTrigger('sns', str(sns.TopicArn), [spec]), context: own };
+  const wrapped = eventBridgeSpec(eventBridge);
+  return { ...messagingTrigger('sns', str(sns.TopicArn), [wrapping(wrapped.spec, spec), spec]), context: own ?? wrapped.context };
+}
+
+/** The outer span of a wrapped event: its peer is the inner span's service, as the extension tags it. */
+function wrapping(outer: InferredSpanSpec, inner: InferredSpanSpec): InferredSpanSpec {
+  return { ...outer, tags: { ...outer.tags, 'peer.service': inner.service } };
 }
 
 /** An EventBridge event (not a scheduled `aws.events` one). */
@@ -64,8 +83,8 @@ export function kinesisTrigger(record: Obj): Trigger {
     genericService: 'kinesis',
     startMs: arrival === undefined ? undefined : arrival * 1000,
     tags: compactTags({
-      streamname: streamName,
-      shardid: eventId?.split(':')[0],
+      stream_name: streamName,
+      shard_id: eventId?.split(':')[0],
       partition_key: str(kinesis.partitionKey),
       event_id: eventId,
       event_name: str(record.eventName),
@@ -80,25 +99,22 @@ function messagingTrigger(eventSource: 'sqs' | 'sns' | 'eventbridge' | 'kinesis'
   return { eventSource, eventSourceArn: arn, tags: {}, http: false, spans };
 }
 
-function snsSpec(sns: Obj): InferredSpanSpec {
+function snsSpec(sns: Obj, subscriptionArn?: string): InferredSpanSpec {
   const topicArn = str(sns.TopicArn);
   const topicName = lastSegment(topicArn) ?? 'sns';
+  // An empty subject is still a subject (the extension keeps it); a null one is none.
+  const subject: Record<string, string> = typeof sns.Subject === 'string' ? { subject: sns.Subject } : {};
   return asyncSpan({
     name: 'aws.sns',
     resource: topicName,
     specific: topicName,
     mappingKey: 'lambda_sns',
     genericService: 'sns',
-    type: 'sns',
     startMs: isoToMs(sns.Timestamp),
-    tags: compactTags({
-      topicname: topicName,
-      topic_arn: topicArn,
-      message_id: str(sns.MessageId),
-      type: str(sns.Type),
-      subject: str(sns.Subject),
-      event_subscription_arn: str(sns.EventSubscriptionArn),
-    }),
+    tags: {
+      ...compactTags({ topicname: topicName, topic_arn: topicArn, message_id: str(sns.MessageId), type: str(sns.Type), event_subscription_arn: subscriptionArn }),
+      ...subject,
+    },
   });
 }
 
@@ -123,10 +139,11 @@ function eventBridgeSpec(event: Obj): { spec: InferredSpanSpec; context?: Datado
 type Envelope = { kind: 'sns'; body: Obj } | { kind: 'eventbridge'; body: Obj };
 
 /**
- * An SNS notification or EventBridge event delivered through SQS. The body is parsed only when
- * it looks like one (a cheap substring test first), and only up to SQS's size limit.
+ * An SNS notification or EventBridge event delivered inside an SQS body or an SNS message. The
+ * text is parsed only when it looks like one (a cheap substring test first), and only up to
+ * SQS's size limit.
  */
-function sqsEnvelope(body: unknown): Envelope | undefined {
+function wrappedEvent(body: unknown): Envelope | undefined {
   if (typeof body !== 'string' || body.length > MAX_ENVELOPE_LENGTH || body[0] !== '{') return undefined;
   const maybeSns = body.includes('"TopicArn"');
   if (!maybeSns && !body.includes('"detail-type"')) return undefined;

@@ -20,22 +20,28 @@ export function dynamoDbTrigger(record: Obj): Trigger {
         resource: `${eventName} ${tableName}`.trim(),
         specific: tableName,
         mappingKey: 'lambda_dynamodb',
-        genericService: 'aws.dynamodb',
+        genericService: 'dynamodb',
         startMs: created === undefined ? undefined : created * 1000,
         tags: {
           ...compactTags({
-            tablename: tableName,
+            table_name: tableName,
             event_name: eventName,
             event_version: str(record.eventVersion),
             event_source_arn: streamArn,
             event_id: str(record.eventID),
             stream_view_type: str(dynamodb.StreamViewType),
+            size_bytes: numberText(dynamodb.SizeBytes),
           }),
-          ...compactTags({ size_bytes: num(dynamodb.SizeBytes) }),
         },
       }),
     ],
   };
+}
+
+/** A numeric field as the string tag the extension writes (`"26"`, not a metric). */
+function numberText(value: unknown): string | undefined {
+  const n = num(value);
+  return n === undefined ? undefined : String(n);
 }
 
 export function s3Trigger(record: Obj): Trigger {
@@ -64,8 +70,8 @@ export function s3Trigger(record: Obj): Trigger {
             event_name: str(record.eventName),
             object_key: str(object.key),
             object_etag: str(object.eTag),
+            object_size: numberText(object.size),
           }),
-          ...compactTags({ object_size: num(object.size) }),
         },
       }),
     ],

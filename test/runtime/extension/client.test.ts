@@ -7,6 +7,16 @@ describe('readTraceContext (start-invocation reply headers)', () => {
     ).toEqual({ traceId: '66bcb5eb0000000013d7e013db39f142', samplingPriority: 2, propagationTags: {} });
   });
 
+  it('left-pads the unpadded _dd.p.tid the extension writes for a Step Functions execution (one in sixteen)', () => {
+    // bottlecap formats the hashed high bits with `{:x}`: 0x09eb32be… loses its leading zero.
+    expect(readTraceContext({ 'x-datadog-trace-id': '1429857782600429890', 'x-datadog-tags': '_dd.p.dm=-0,_dd.p.tid=9eb32be7789eb32b', 'x-datadog-sampling-priority': '1' })).toEqual({
+      traceId: '9eb32be7789eb32b13d7e013db39f142',
+      samplingPriority: 1,
+      propagationTags: { '_dd.p.dm': '-0' },
+    });
+    expect(readTraceContext({ 'x-datadog-trace-id': '1429857782600429890', 'x-datadog-tags': '_dd.p.tid=9eb32be7789eb3' })?.traceId).toBe('009eb32be7789eb313d7e013db39f142');
+  });
+
   it('zero-fills the high half for a 64-bit upstream trace and leaves the priority unset when absent', () => {
     expect(readTraceContext({ 'x-datadog-trace-id': '1' })).toEqual({ traceId: `${'0'.repeat(31)}1`, samplingPriority: undefined, propagationTags: {} });
   });

@@ -48,17 +48,22 @@ describe('local span mode triggers', () => {
     expect(sqs).toMatchObject({ service: 'orders-queue', resource: 'orders-queue', type: 'web', start: ns(1732536000123) });
     expect(sqs.meta).toMatchObject({
       queuename: 'orders-queue',
-      event_source_arn: 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
+      source_arn: 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
       sender_id: 'AROAQ6CEXAMPLE:orders-producer',
+      retry_count: '2',
       '_inferred_span.synchronicity': 'async',
       '_inferred_span.tag_source': 'self',
       'peer.service': 'orders-api',
       '_dd.base_service': 'orders-api',
     });
-    expect(sqs.metrics.retry_count).toBe(2);
     // Async: the queue's span ends where the function starts.
     expect(sqs.start + sqs.duration).toBe(lambda.start);
-    expect(lambda.meta).toMatchObject({ 'function_trigger.event_source': 'sqs', 'function_trigger.event_source_arn': 'arn:aws:sqs:us-east-1:123456789012:orders-queue' });
+    expect(lambda.meta).toMatchObject({
+      'function_trigger.event_source': 'sqs',
+      'function_trigger.event_source_arn': 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
+      source_arn: 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
+      retry_count: '2',
+    });
   });
 
   it('honours DD_SERVICE_MAPPING for the specific resource, then the trigger type', async () => {
@@ -77,7 +82,7 @@ describe('local span mode triggers', () => {
   it('makes SNS an aws.sns span from the base64 Binary attribute, keeping the milliseconds of Timestamp', async () => {
     const { spans } = await harness.invoke(snsEvent);
     const [sns, lambda] = expectChain(spans, ['aws.sns', 'aws.lambda']);
-    expect(sns).toMatchObject({ service: 'order-events', resource: 'order-events', type: 'sns', start: ns(Date.parse('2024-11-25T12:00:00.456Z')) });
+    expect(sns).toMatchObject({ service: 'order-events', resource: 'order-events', type: 'web', start: ns(Date.parse('2024-11-25T12:00:00.456Z')) });
     expect(sns.meta).toMatchObject({
       topicname: 'order-events',
       topic_arn: 'arn:aws:sns:us-east-1:123456789012:order-events',
@@ -119,7 +124,7 @@ describe('local span mode triggers', () => {
     const { spans } = await harness.invoke(kinesisEvent());
     const [kinesis, lambda] = expectChain(spans, ['aws.kinesis', 'aws.lambda']);
     expect(kinesis).toMatchObject({ service: 'order-stream', resource: 'order-stream', start: ns(1732536000789) });
-    expect(kinesis.meta).toMatchObject({ streamname: 'order-stream', shardid: 'shardId-000000000006', partition_key: 'o-1001', event_name: 'aws:kinesis:record' });
+    expect(kinesis.meta).toMatchObject({ stream_name: 'order-stream', shard_id: 'shardId-000000000006', partition_key: 'o-1001', event_name: 'aws:kinesis:record' });
     expect(lambda.meta['function_trigger.event_source_arn']).toBe('arn:aws:kinesis:us-east-1:123456789012:stream/order-stream');
   });
 
@@ -128,8 +133,7 @@ describe('local span mode triggers', () => {
     const dynamo = only(spans, 'aws.dynamodb');
     expect(dynamo).toMatchObject({ service: 'Orders', resource: 'INSERT Orders', start: ns(1732536000000) });
     expect(dynamo.parent_id).toBe(0n);
-    expect(dynamo.meta).toMatchObject({ tablename: 'Orders', event_name: 'INSERT', stream_view_type: 'NEW_AND_OLD_IMAGES' });
-    expect(dynamo.metrics.size_bytes).toBe(26);
+    expect(dynamo.meta).toMatchObject({ table_name: 'Orders', event_name: 'INSERT', stream_view_type: 'NEW_AND_OLD_IMAGES', size_bytes: '26' });
     expect(started.generatedTraceId).toBe(true);
     expect(only(spans, 'aws.lambda').parent_id).toBe(dynamo.span_id);
   });
@@ -137,18 +141,18 @@ describe('local span mode triggers', () => {
   it('makes S3 an aws.s3 span', async () => {
     const s3 = only((await harness.invoke(s3Event)).spans, 'aws.s3');
     expect(s3).toMatchObject({ service: 'order-uploads', resource: 'order-uploads', start: ns(Date.parse('2024-11-25T12:00:00.321Z')) });
-    expect(s3.meta).toMatchObject({ bucketname: 'order-uploads', bucket_arn: 'arn:aws:s3:::order-uploads', object_key: 'invoices/o-1001.pdf', event_name: 'ObjectCreated:Put' });
-    expect(s3.metrics.object_size).toBe(1305107);
+    expect(s3.meta).toMatchObject({ bucketname: 'order-uploads', bucket_arn: 'arn:aws:s3:::order-uploads', object_key: 'invoices/o-1001.pdf', event_name: 'ObjectCreated:Put', object_size: '1305107' });
   });
 
   it('makes a REST API request a sync aws.apigateway span ending with aws.lambda, from capitalized Datadog headers', async () => {
     const { spans } = await harness.invoke(apiGatewayV1Event(), { outcome: { result: { statusCode: 201 } } });
     const [api, lambda] = expectChain(spans, ['aws.apigateway', 'aws.lambda']);
-    expect(api).toMatchObject({ service: 'abc123.execute-api.us-east-1.amazonaws.com', resource: 'GET /orders/{id}', type: 'web', start: ns(1732536000250) });
+    expect(api).toMatchObject({ service: 'abc123.execute-api.us-east-1.amazonaws.com', resource: 'GET /prod/orders/o-1001', type: 'web', start: ns(1732536000250) });
     expect(api.meta).toMatchObject({
-      'http.url': 'https://abc123.execute-api.us-east-1.amazonaws.com/orders/o-1001',
+      'http.url': 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/orders/o-1001',
       'http.method': 'GET',
-      endpoint: '/orders/o-1001',
+      'http.route': '/orders/{id}',
+      endpoint: '/prod/orders/o-1001',
       stage: 'prod',
       apiid: 'abc123',
       dd_resource_key: 'arn:aws:apigateway:us-east-1::/restapis/abc123',
@@ -159,8 +163,8 @@ describe('local span mode triggers', () => {
     expect(lambda.meta).toMatchObject({
       'function_trigger.event_source': 'api-gateway',
       'function_trigger.event_source_arn': 'arn:aws:apigateway:us-east-1::/restapis/abc123/stages/prod',
-      'http.url': 'https://abc123.execute-api.us-east-1.amazonaws.com/orders/o-1001',
-      'http.url_details.path': '/orders/o-1001',
+      'http.url': 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/orders/o-1001',
+      'http.url_details.path': '/prod/orders/o-1001',
       'http.method': 'GET',
       'http.route': '/orders/{id}',
       'http.referer': 'https://shop.example.com/',
@@ -195,16 +199,25 @@ describe('local span mode triggers', () => {
     const [api, lambda] = expectChain(spans, ['aws.httpapi', 'aws.lambda']);
     expect(started.traceId).toBe(UPSTREAM.traceId);
     expect(started.samplingPriority).toBe(2);
-    expect(api).toMatchObject({ service: 'xyz789.execute-api.us-east-1.amazonaws.com', resource: 'POST /orders/{id}', start: ns(1732536000400) });
+    expect(api).toMatchObject({ service: 'xyz789.execute-api.us-east-1.amazonaws.com', resource: 'POST /orders/o-1001', start: ns(1732536000400) });
     expect(api.meta).toMatchObject({ dd_resource_key: 'arn:aws:apigateway:us-east-1::/apis/xyz789', 'http.method': 'POST' });
     expect(api.metrics._sampling_priority_v1).toBe(2);
     expect(lambda.meta).toMatchObject({ 'http.route': '/orders/{id}', 'http.status_code': '200', 'http.referer': 'https://shop.example.com/cart' });
   });
 
-  it('makes a WebSocket message an aws.apigateway span named by domain and route', async () => {
-    const api = only((await harness.invoke(webSocketEvent)).spans, 'aws.apigateway');
-    expect(api).toMatchObject({ resource: 'ws123.execute-api.us-east-1.amazonaws.com $default', start: ns(1732536000500) });
-    expect(api.meta).toMatchObject({ message_direction: 'IN', connection_id: 'GXLKAfX1FiACG1w=', event_type: 'MESSAGE' });
+  it('makes a WebSocket message an async aws.apigateway span named by its route', async () => {
+    const { spans } = await harness.invoke(webSocketEvent);
+    const api = only(spans, 'aws.apigateway');
+    expect(api).toMatchObject({ resource: '$default', start: ns(1732536000500) });
+    expect(api.meta).toMatchObject({
+      message_direction: 'IN',
+      connection_id: 'GXLKAfX1FiACG1w=',
+      event_type: 'MESSAGE',
+      'http.url': 'https://ws123.execute-api.us-east-1.amazonaws.com/$default',
+      '_inferred_span.synchronicity': 'async',
+    });
+    expect(api.start + api.duration).toBe(only(spans, 'aws.lambda').start);
+    expect(only(spans, 'aws.lambda').meta['function_trigger.event_source_arn']).toBe('arn:aws:apigateway:us-east-1::/apis/ws123/stages/prod');
   });
 
   it('makes a Function URL request an aws.lambda.url span of type http', async () => {
