@@ -25,7 +25,7 @@ describe('DatadogTracedFunction', () => {
       Architectures: ['arm64'],
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99'],
+      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:105'],
     });
   });
 
@@ -107,8 +107,20 @@ describe('DatadogTracedFunction', () => {
     tracedFunction(stack, 'Orders', { architecture: lambda.Architecture.X86_64 });
     Template.fromStack(stack).hasResourceProperties(FUNCTION, {
       Architectures: ['x86_64'],
-      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:99'],
+      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:105'],
     });
+  });
+
+  it('uses the FIPS layer of the function\'s architecture when datadog.fips is set', () => {
+    // GIVEN / WHEN
+    const stack = testStack();
+    tracedFunction(stack, 'Arm', { datadog: { fips: true } });
+    tracedFunction(stack, 'X86', { architecture: lambda.Architecture.X86_64, datadog: { fips: true } });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(FUNCTION, { Architectures: ['arm64'], Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM-FIPS:105'] });
+    template.hasResourceProperties(FUNCTION, { Architectures: ['x86_64'], Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-FIPS:105'] });
   });
 
   it('keeps the handler name the user chose', () => {
