@@ -146,7 +146,7 @@ describe('DatadogTracedFunction', () => {
     // THEN
     const source = readFileSync(entry, 'utf8');
     expect(source).toContain('import * as userModule from "../../../test/fixtures/cdk/handler.ts"');
-    expect(source).toContain('import { wrapHandler } from "../../../runtime/index.ts"');
+    expect(source).toContain('import { wrapHandler } from "datadog-lambda-ts/runtime"');
     expect(source).toContain('export { wrapped as main }');
     expect(entry).toMatch(/cdk\.out\/jest-\w+\/\.datadog-lambda-ts\/[0-9a-f]{16}\.mjs$/);
   });
@@ -169,6 +169,8 @@ describe('DatadogTracedFunction errors', () => {
     ['a Python runtime', { runtime: lambda.Runtime.PYTHON_3_13 }, /`runtime` 'python3.13' is not a Node.js runtime. Use Runtime.NODEJS_24_X/],
     ['Node.js 18', { runtime: lambda.Runtime.NODEJS_18_X }, /`runtime` 'nodejs18.x' is older than Node.js 20/],
     ['a missing entry', { entry: undefined }, /`entry` is required, got undefined/],
+    ['an entry file that does not exist', { entry: 'test/fixtures/cdk/missing.ts' }, /`entry` 'test\/fixtures\/cdk\/missing.ts' does not exist \(resolved to \/.+\/test\/fixtures\/cdk\/missing.ts from \/.+\)\. Give the path of the file that exports your handler/],
+    ['an entry that is a directory', { entry: 'test/fixtures/cdk' }, /`entry` 'test\/fixtures\/cdk' is a directory, not a file/],
     ['a handler path instead of a name', { handler: 'index.main' }, /`handler` must be the name of the exported function \(e.g. 'handler'\), got 'index.main'/],
     ['code with wrapping', { code: lambda.Code.fromInline('x') }, /`code` is set, so nothing is bundled and the handler cannot be wrapped/],
     ['a non-boolean wrapHandler', { wrapHandler: 'yes' as unknown as boolean }, /`wrapHandler` must be true or false, got 'yes'/],
