@@ -18,14 +18,22 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
  * | ESM (+ createRequire)    | 11.1 ms | 12.1 ms |
  * | CJS, --enable-source-maps| 11.4 ms | 11.8 ms |
  *
- * So: CJS output, unless the entry is an ES module (see `bundlingOptions`). Source maps are
- * written (for debugging and upload) but `NODE_OPTIONS=--enable-source-maps` is not set: it
- * would nearly double the wrapper's init cost (+5 ms here, more with a larger bundle). Set it
- * in `environment` if you want mapped stack traces.
+ * Re-measured 2026-12-01 on the construct's own bundle of `test/fixtures/cdk/handler.ts`
+ * (`npx tsx bench/format-init.ts --samples 30`, a shared 2-core machine at load ≈ 18, so wall
+ * times are mostly queueing): CPU time of the load, p50, CJS / ESM: Node 20 11.9 / 11.0 ms,
+ * Node 22 9.3 / 10.2 ms, Node 24 9.8 / 9.8 ms. The formats cost about the same CPU; the quiet
+ * run above saw ESM ≈ 5 ms slower in wall time.
  *
- * `sourcesContent: false`: the map then names each source file and line but does not embed
- * the sources, which were 658 KB of the asset's 760 KB (the zip shrinks from ≈ 230 KB to
- * ≈ 60 KB). Stack traces map the same; a debugger shows the code from your checkout.
+ * So: CJS output, unless the entry is an ES module (see `bundlingOptions`), which CJS cannot
+ * hold. Source maps are written (for debugging and upload) but
+ * `NODE_OPTIONS=--enable-source-maps` is not set: it would nearly double the wrapper's init
+ * cost (+5 ms here, more with a larger bundle). Set it in `environment` if you want mapped
+ * stack traces.
+ *
+ * `sourcesContent: false`: the map names each source file and line but does not embed the
+ * sources, which are 513 KB of its 675 KB. The asset goes from 775 KB to 262 KB, the zip
+ * (`zip -9`) from 198 KB to 80 KB. Stack traces map the same; a debugger or an uploaded map
+ * shows the code from your checkout instead.
  *
  * `mainFields: module,main` bundles the ESM builds of dependencies, which esbuild can
  * tree-shake (the OpenTelemetry SDK goes from 186 KB to 44 KB).
@@ -80,8 +88,9 @@ function withRuntimeAlias(args: BundlingOptions['esbuildArgs'] = {}, target: str
 /**
  * Where `datadog-lambda-ts/runtime` (and any subpath) resolves in the construct's bundles: the
  * directory of `runtimeEntryPath()`, so the generated wrapper's import and the user's own
- * imports reach the same files and esbuild includes the runtime once (one copy: 92 KB against
- * 206 KB for two). A directory, not the index file, so a subpath maps to the file beside it.
+ * imports reach the same files and esbuild includes the runtime once (a handler using
+ * `processBatch` and metrics: 106 KB, against 206 KB with two copies). A directory, not the
+ * index file, so a subpath maps to the file beside it.
  *
  * esbuild resolves alias targets from its working directory: the project root locally, `/` in
  * Docker, where the project root is mounted at `/asset-input`.
