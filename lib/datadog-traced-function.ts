@@ -140,13 +140,18 @@ function bundlingPlan(scope: Construct, where: string, props: DatadogTracedFunct
   if (problem) {
     throw new ConfigurationError(where, `\`entry\` ${show(props.entry)} ${problem} (resolved to ${userEntry} from ${process.cwd()}). Give the path of the file that exports your handler, relative to where cdk runs, or absolute.`);
   }
+  const stack = Stack.of(scope);
+  const esm = esmReason(userEntry) !== undefined;
+  if (!wrap) {
+    // NodejsFunction takes 'file.export' as given, and a bare export name as 'index.<name>'.
+    const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+    const warning = stack.bundlingRequired ? checkHandlerExport(where, props, userEntry, exportName) : undefined;
+    return { entry: props.entry, handler, context: { esm }, warning };
+  }
   if (handler !== 'default' && !HANDLER_NAME.test(handler)) {
     throw new ConfigurationError(where, `\`handler\` must be the name of the exported function (e.g. 'handler'), got ${show(handler)}. The bundle is always index.js, so give the export name only.`);
   }
-  const stack = Stack.of(scope);
   const warning = stack.bundlingRequired ? checkHandlerExport(where, props, userEntry, handler) : undefined;
-  const esm = esmReason(userEntry) !== undefined;
-  if (!wrap) return { entry: props.entry, handler, context: { esm }, warning };
   const docker = props.bundling?.forceDockerBundling ?? false;
   if (stack.bundlingRequired && !docker && !localEsbuildAvailable()) {
     throw new ConfigurationError(where, 'esbuild is not installed, so NodejsFunction would fall back to Docker. Add it to your project: npm install --save-dev esbuild.');

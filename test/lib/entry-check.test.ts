@@ -87,6 +87,12 @@ describe('DatadogTracedFunction handler export check', () => {
     expect(() => tracedFunction(bundlingStack(), 'Orders', { entry: path.join(dir, 'orders.ts'), handler: 'default' })).toThrow(/has no default export\. It exports: 'handle', 'main'/);
   });
 
+  it('checks the export NodejsFunction will call when wrapHandler is false', () => {
+    expect(() => tracedFunction(bundlingStack(), 'Orders', { entry: path.join(dir, 'orders.ts'), wrapHandler: false, handler: 'index.run' })).toThrow(
+      /`handler` 'run': .*orders\.ts has no export named 'run'\. It exports: 'handle', 'main'/,
+    );
+  });
+
   it('warns, and synthesizes, when the exports cannot be known statically', () => {
     const stack = bundlingStack();
     tracedFunction(stack, 'Legacy', { entry: path.join(dir, 'legacy.cjs') });
