@@ -25,13 +25,16 @@ export interface DatadogTracedFunctionProps extends NodejsFunctionProps {
   readonly wrapHandler?: boolean;
 
   /**
-   * Path to the file that exports your handler (TypeScript or JavaScript). Required: unlike
-   * `NodejsFunction`, this construct cannot derive it from the calling file.
+   * Path to the file that exports your handler (TypeScript or JavaScript, CommonJS or ES
+   * module), absolute or relative to where cdk runs. Required: unlike `NodejsFunction`, this
+   * construct cannot derive it from the calling file. A path that is not a file fails synth.
    */
   readonly entry: string;
 
   /**
-   * The name of the exported handler function.
+   * The name of the exported handler function (`'default'` for `export default`). Synth fails
+   * when the entry statically lacks it, and warns when that cannot be known (CommonJS
+   * `module.exports`, `export * from` a package).
    * @default 'handler'
    */
   readonly handler?: string;
