@@ -18,10 +18,14 @@ export const DD_ENV = {
 export const API_KEY_VARIABLES: readonly string[] = [DD_ENV.API_KEY, DD_ENV.API_KEY_SECRET_ARN, DD_ENV.API_KEY_SSM_ARN, DD_ENV.KMS_API_KEY];
 
 /**
- * The Datadog Lambda Extension layer version used when none is given: release v99
- * (2026-07-27), the newest published when this package version was cut.
+ * The Datadog Lambda Extension layer version used when none is given: release v105, the newest
+ * found on 2026-12-01. Source: the v105 release notes,
+ * https://newreleases.io/project/github/DataDog/datadog-lambda-extension/release/v105 (a mirror
+ * of https://github.com/DataDog/datadog-lambda-extension/releases/tag/v105), which list
+ * `Datadog-Extension[-ARM][-FIPS]:105` for both the commercial and the GovCloud account.
+ * Since v104 the extension binds its trace listener before registering (#1506).
  */
-export const DEFAULT_EXTENSION_LAYER_VERSION = 99;
+export const DEFAULT_EXTENSION_LAYER_VERSION = 105;
 
 /** The AWS account that publishes the extension layer, per partition. Other partitions have none. */
 export const EXTENSION_LAYER_ACCOUNTS: Readonly<Record<string, string>> = {
@@ -33,6 +37,16 @@ export const EXTENSION_LAYER_ACCOUNTS: Readonly<Record<string, string>> = {
 export const EXTENSION_LAYER_NAMES: Readonly<Record<string, string>> = {
   arm64: 'Datadog-Extension-ARM',
   x86_64: 'Datadog-Extension',
+};
+
+/**
+ * FIPS 140 builds of the same releases, per architecture, published by the same accounts
+ * (commercial and GovCloud) with the same version numbers.
+ * @see https://docs.datadoghq.com/serverless/aws_lambda/fips-compliance/
+ */
+export const FIPS_EXTENSION_LAYER_NAMES: Readonly<Record<string, string>> = {
+  arm64: 'Datadog-Extension-ARM-FIPS',
+  x86_64: 'Datadog-Extension-FIPS',
 };
 
 /**

@@ -104,20 +104,28 @@ export interface DatadogSettings {
   readonly dogstatsdPort?: number;
 
   /**
-   * Version of the `Datadog-Extension[-ARM]` layer, the number at the end of its ARN.
+   * Version of the `Datadog-Extension[-ARM][-FIPS]` layer, the number at the end of its ARN.
    * Cannot be combined with `extensionLayerArn`.
-   * @default - `DEFAULT_EXTENSION_LAYER_VERSION` (99)
+   * @default - `DEFAULT_EXTENSION_LAYER_VERSION` (105)
    * @see https://github.com/DataDog/datadog-lambda-extension/releases
    */
   readonly extensionLayerVersion?: number;
 
   /**
    * The full ARN of the extension layer, for partitions where Datadog publishes none (China,
-   * ISO), a copy in your own account, or a FIPS variant. Cannot be combined with
-   * `extensionLayerVersion`.
+   * ISO) or a copy in your own account. Cannot be combined with `extensionLayerVersion` or
+   * `fips`.
    * @default - Datadog's layer for the stack's partition, region and the function's architecture
    */
   readonly extensionLayerArn?: string;
+
+  /**
+   * Whether to use the FIPS 140 build of the extension (`Datadog-Extension-ARM-FIPS` or
+   * `Datadog-Extension-FIPS`), e.g. for FedRAMP workloads. Same versions, same accounts.
+   * Cannot be combined with `extensionLayerArn` (whose ARN already names the layer).
+   * @default false
+   */
+  readonly fips?: boolean;
 
   /**
    * More environment variables for the extension or the runtime, e.g.

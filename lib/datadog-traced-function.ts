@@ -1,12 +1,15 @@
 import * as path from 'node:path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { WARNING_PREFIX } from './constants';
 import type { DatadogSettings } from './datadog-settings';
+import { handlerExport, missingEntryProblem } from './entry-check';
 import { ConfigurationError, pathOf, show } from './errors';
 import { applyDatadog, checkSettings } from './instrument';
-import { bundlingOptions, bundlingProjectRoot, generatedEntryDirectory, localEsbuildAvailable, runtimeEntryPath, writeWrapperEntry } from './runtime-bundling';
+import { esmReason } from './module-format';
+import { bundlingOptions, bundlingProjectRoot, generatedEntryDirectory, localEsbuildAvailable, runtimeAlias, writeWrapperEntry, type BundlingContext } from './runtime-bundling';
 
 /** Properties of a `DatadogTracedFunction`: every `NodejsFunctionProps`, plus Datadog's. */
 export interface DatadogTracedFunctionProps extends NodejsFunctionProps {
@@ -22,13 +25,16 @@ export interface DatadogTracedFunctionProps extends NodejsFunctionProps {
   readonly wrapHandler?: boolean;
 
   /**
-   * Path to the file that exports your handler (TypeScript or JavaScript). Required: unlike
-   * `NodejsFunction`, this construct cannot derive it from the calling file.
+   * Path to the file that exports your handler (TypeScript or JavaScript, CommonJS or ES
+   * module), absolute or relative to where cdk runs. Required: unlike `NodejsFunction`, this
+   * construct cannot derive it from the calling file. A path that is not a file fails synth.
    */
   readonly entry: string;
 
   /**
-   * The name of the exported handler function.
+   * The name of the exported handler function (`'default'` for `export default`). Synth fails
+   * when the entry statically lacks it, and warns when that cannot be known (CommonJS
+   * `module.exports`, `export * from` a package).
    * @default 'handler'
    */
   readonly handler?: string;
@@ -48,8 +54,11 @@ export interface DatadogTracedFunctionProps extends NodejsFunctionProps {
 
   /**
    * esbuild options; each one given replaces the construct's default.
-   * @default - CJS output, minified, source maps, `mainFields: ['module', 'main']`,
-   * `@aws-sdk/*` external (see `BUNDLING_DEFAULTS` for the measurements behind them)
+   * @default - CJS output (ESM with a `require` banner, as `index.mjs`, when the entry is an ES
+   * module: `.mts`/`.mjs`, or `"type": "module"` in its package.json), minified, source maps
+   * without `sourcesContent`, `mainFields: ['module', 'main']`, `@aws-sdk/*` external, and
+   * `datadog-lambda-ts/runtime` aliased to the runtime the wrapper uses (see `BUNDLING_DEFAULTS`
+   * for the measurements behind them)
    */
   readonly bundling?: NodejsFunctionProps['bundling'];
 }
@@ -81,16 +90,17 @@ export class DatadogTracedFunction extends NodejsFunction {
     const where = pathOf(scope, id);
     const runtime = checkRuntime(where, props.runtime ?? lambda.Runtime.NODEJS_24_X);
     const settings = checkSettings(where, props.datadog);
-    const { entry, handler } = entryAndHandler(scope, where, props);
+    const plan = bundlingPlan(scope, where, props);
     super(scope, id, {
       ...props,
       runtime,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      bundling: bundlingOptions(props.bundling),
-      entry,
-      handler,
+      bundling: plan.entry === undefined ? props.bundling : bundlingOptions(props.bundling, plan.context),
+      entry: plan.entry,
+      handler: plan.handler,
     });
-    this.bundledEntry = entry;
+    this.bundledEntry = plan.entry;
+    if (plan.warning) Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:handlerExportUnchecked`, plan.warning);
     applyDatadog(this, settings, props.environment ?? {});
   }
 }
@@ -106,29 +116,66 @@ function checkRuntime(where: string, runtime: lambda.Runtime): lambda.Runtime {
   return runtime;
 }
 
-/** The entry esbuild bundles and the handler name: the generated wrapper's, or the user's own. */
-function entryAndHandler(scope: Construct, where: string, props: DatadogTracedFunctionProps): { entry?: string; handler: string } {
+/** What is bundled and how: decided before `super()`, so bad input fails before esbuild runs. */
+interface BundlingPlan {
+  /** The file esbuild bundles; undefined when `code` is given. */
+  readonly entry?: string;
+  readonly handler: string;
+  readonly context: BundlingContext;
+  /** A synth warning to add once the function exists. */
+  readonly warning?: string;
+}
+
+/** The entry esbuild bundles (the generated wrapper's, or the user's own), the handler name, and the bundling context. */
+function bundlingPlan(scope: Construct, where: string, props: DatadogTracedFunctionProps): BundlingPlan {
   const handler = props.handler ?? 'handler';
   const wrap = props.wrapHandler ?? true;
   if (typeof wrap !== 'boolean') throw new ConfigurationError(where, `\`wrapHandler\` must be true or false, got ${show(wrap)}.`);
   if (props.code !== undefined) {
     if (wrap) throw new ConfigurationError(where, '`code` is set, so nothing is bundled and the handler cannot be wrapped. Remove `code` and set `entry`, or set `wrapHandler: false` and call wrapHandler in your code.');
-    return { handler };
+    return { handler, context: {} };
   }
   if (typeof props.entry !== 'string' || props.entry === '') {
     throw new ConfigurationError(where, `\`entry\` is required, got ${show(props.entry)}: the path of the file that exports your handler, e.g. 'src/orders.ts'.`);
   }
-  if (!wrap) return { entry: props.entry, handler };
+  const userEntry = path.resolve(props.entry);
+  const problem = missingEntryProblem(userEntry);
+  if (problem) {
+    throw new ConfigurationError(where, `\`entry\` ${show(props.entry)} ${problem} (resolved to ${userEntry} from ${process.cwd()}). Give the path of the file that exports your handler, relative to where cdk runs, or absolute.`);
+  }
+  const stack = Stack.of(scope);
+  const esm = esmReason(userEntry) !== undefined;
+  if (!wrap) {
+    // NodejsFunction takes 'file.export' as given, and a bare export name as 'index.<name>'.
+    const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+    const warning = stack.bundlingRequired ? checkHandlerExport(where, props, userEntry, exportName) : undefined;
+    return { entry: props.entry, handler, context: { esm }, warning };
+  }
   if (handler !== 'default' && !HANDLER_NAME.test(handler)) {
     throw new ConfigurationError(where, `\`handler\` must be the name of the exported function (e.g. 'handler'), got ${show(handler)}. The bundle is always index.js, so give the export name only.`);
   }
-  const stack = Stack.of(scope);
-  if (stack.bundlingRequired && !props.bundling?.forceDockerBundling && !localEsbuildAvailable()) {
+  const warning = stack.bundlingRequired ? checkHandlerExport(where, props, userEntry, handler) : undefined;
+  const docker = props.bundling?.forceDockerBundling ?? false;
+  if (stack.bundlingRequired && !docker && !localEsbuildAvailable()) {
     throw new ConfigurationError(where, 'esbuild is not installed, so NodejsFunction would fall back to Docker. Add it to your project: npm install --save-dev esbuild.');
   }
-  const userEntry = path.resolve(props.entry);
   const projectRoot = bundlingProjectRoot(props.projectRoot, props.depsLockFilePath) ?? path.dirname(userEntry);
   const outdir = Stage.of(scope)?.outdir ?? projectRoot;
-  const entry = writeWrapperEntry({ userEntry, handler, runtimeEntry: runtimeEntryPath(), directory: generatedEntryDirectory(outdir, projectRoot) });
-  return { entry, handler };
+  const entry = writeWrapperEntry({ userEntry, handler, directory: generatedEntryDirectory(outdir, projectRoot) });
+  return { entry, handler, context: { esm, runtimeAlias: runtimeAlias(projectRoot, docker) }, warning };
+}
+
+/**
+ * Fails synth when the entry statically lacks the handler export (it would fail at init with
+ * "expected the handler function, got undefined"); returns a warning when that cannot be known.
+ */
+function checkHandlerExport(where: string, props: DatadogTracedFunctionProps, userEntry: string, handler: string): string | undefined {
+  const result = handlerExport(userEntry, handler, { tsconfig: props.bundling?.tsconfig, loader: props.bundling?.loader });
+  if (result === undefined || result.found) return undefined;
+  const name = handler === 'default' ? 'a default export' : `an export named ${show(handler)}`;
+  if (!result.decided) {
+    return `Cannot check that ${userEntry} has ${name}: ${result.why}. If it has none, the function fails at init; set \`handler\` to the exported function's name.`;
+  }
+  const has = result.exports.length > 0 ? `It exports: ${result.exports.map((e) => show(e)).join(', ')}` : 'It exports nothing';
+  throw new ConfigurationError(where, `\`handler\` ${show(handler)}: ${userEntry} has no ${name.replace(/^an? /, '')}. ${has}. Set \`handler\` to one of them, or export your handler under that name.`);
 }

@@ -2,7 +2,7 @@ import { Aws, CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
 import type { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
-import { DEFAULT_EXTENSION_LAYER_VERSION, EXTENSION_LAYER_ACCOUNTS, EXTENSION_LAYER_NAMES } from './constants';
+import { DEFAULT_EXTENSION_LAYER_VERSION, EXTENSION_LAYER_ACCOUNTS, EXTENSION_LAYER_NAMES, FIPS_EXTENSION_LAYER_NAMES } from './constants';
 import { ConfigurationError, show } from './errors';
 
 /** What selects the extension layer. */
@@ -13,6 +13,8 @@ export interface ExtensionLayerOptions {
   readonly version?: number;
   /** `datadog.extensionLayerArn`. */
   readonly arn?: string;
+  /** `datadog.fips`. */
+  readonly fips?: boolean;
 }
 
 /** Id of the per-stack mapping from partition to the account that publishes the layer. */
@@ -21,7 +23,7 @@ const LAYER_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:layer:[\w-]+:\d+$/;
 
 /**
  * The ARN of the Datadog Lambda Extension layer for a function in `scope`'s stack:
- * `arn:<partition>:lambda:<region>:<account>:layer:Datadog-Extension[-ARM]:<version>`.
+ * `arn:<partition>:lambda:<region>:<account>:layer:Datadog-Extension[-ARM][-FIPS]:<version>`.
  *
  * - Concrete region: partition from the region table; account 464622532012 (aws) or
  *   002406178527 (aws-us-gov); other partitions (aws-cn, ISO, EUSC) have no Datadog layer and
@@ -34,9 +36,13 @@ const LAYER_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:layer:[\w-]+:\d+$/;
  * @throws ConfigurationError for an invalid version or ARN, or a partition without a layer
  */
 export function extensionLayerArn(scope: IConstruct, options: ExtensionLayerOptions): string {
-  const { architecture, version, arn } = options;
+  const { architecture, version, arn, fips = false } = options;
+  if (typeof fips !== 'boolean') throw new ConfigurationError(scope, `\`datadog.fips\` must be true or false, got ${show(fips)}.`);
   if (arn !== undefined && version !== undefined) {
     throw new ConfigurationError(scope, '`datadog.extensionLayerVersion` and `datadog.extensionLayerArn` are both set. Set only one: the ARN already names a version.');
+  }
+  if (arn !== undefined && fips) {
+    throw new ConfigurationError(scope, '`datadog.fips` and `datadog.extensionLayerArn` are both set. Remove `fips` and give the FIPS layer\'s ARN (Datadog-Extension[-ARM]-FIPS), or remove the ARN.');
   }
   if (arn !== undefined) {
     if (!Token.isUnresolved(arn) && !LAYER_ARN.test(arn)) {
@@ -48,7 +54,7 @@ export function extensionLayerArn(scope: IConstruct, options: ExtensionLayerOpti
   if (!Token.isUnresolved(layerVersion) && (!Number.isInteger(layerVersion) || layerVersion < 1)) {
     throw new ConfigurationError(scope, `\`datadog.extensionLayerVersion\` must be a positive integer, got ${show(layerVersion)}. Use the number at the end of the Datadog-Extension layer ARN, e.g. ${DEFAULT_EXTENSION_LAYER_VERSION}.`);
   }
-  const name = EXTENSION_LAYER_NAMES[architecture.name];
+  const name = (fips ? FIPS_EXTENSION_LAYER_NAMES : EXTENSION_LAYER_NAMES)[architecture.name];
   if (!name) {
     throw new ConfigurationError(scope, `\`architecture\` ${show(architecture.name)} has no Datadog extension layer. Use Architecture.ARM_64 or Architecture.X86_64.`);
   }

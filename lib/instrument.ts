@@ -75,7 +75,7 @@ export function applyDatadog(fn: lambda.Function, { settings, environment }: Val
       `\`environment.${name}\` is ${show(userValue)} but the datadog settings give ${show(settingValue)}; the environment value wins. Remove one of them.`,
     );
   }
-  const arn = extensionLayerArn(fn, { architecture: fn.architecture, version: settings.extensionLayerVersion, arn: settings.extensionLayerArn });
+  const arn = extensionLayerArn(fn, { architecture: fn.architecture, version: settings.extensionLayerVersion, arn: settings.extensionLayerArn, fips: settings.fips });
   fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(fn, 'DatadogExtensionLayer', arn));
 }
 

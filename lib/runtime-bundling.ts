@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { AssetStaging } from 'aws-cdk-lib';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
@@ -17,10 +18,22 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
  * | ESM (+ createRequire)    | 11.1 ms | 12.1 ms |
  * | CJS, --enable-source-maps| 11.4 ms | 11.8 ms |
  *
- * So: CJS output. Source maps are written (for debugging and upload) but
+ * Re-measured 2026-12-01 on the construct's own bundle of `test/fixtures/cdk/handler.ts`
+ * (`npx tsx bench/format-init.ts --samples 30`, a shared 2-core machine at load ≈ 18, so wall
+ * times are mostly queueing): CPU time of the load, p50, CJS / ESM: Node 20 11.9 / 11.0 ms,
+ * Node 22 9.3 / 10.2 ms, Node 24 9.8 / 9.8 ms. The formats cost about the same CPU; the quiet
+ * run above saw ESM ≈ 5 ms slower in wall time.
+ *
+ * So: CJS output, unless the entry is an ES module (see `bundlingOptions`), which CJS cannot
+ * hold. Source maps are written (for debugging and upload) but
  * `NODE_OPTIONS=--enable-source-maps` is not set: it would nearly double the wrapper's init
  * cost (+5 ms here, more with a larger bundle). Set it in `environment` if you want mapped
  * stack traces.
+ *
+ * `sourcesContent: false`: the map names each source file and line but does not embed the
+ * sources, which are 513 KB of its 675 KB. The asset goes from 775 KB to 262 KB, the zip
+ * (`zip -9`) from 198 KB to 80 KB. Stack traces map the same; a debugger or an uploaded map
+ * shows the code from your checkout instead.
  *
  * `mainFields: module,main` bundles the ESM builds of dependencies, which esbuild can
  * tree-shake (the OpenTelemetry SDK goes from 186 KB to 44 KB).
@@ -29,8 +42,12 @@ export const BUNDLING_DEFAULTS: BundlingOptions = {
   format: OutputFormat.CJS,
   minify: true,
   sourceMap: true,
+  sourcesContent: false,
   mainFields: ['module', 'main'],
 };
+
+/** The import path users write for the runtime; the construct's bundles resolve it to one copy. */
+export const RUNTIME_SPECIFIER = 'datadog-lambda-ts/runtime';
 
 /**
  * Makes `require` exist in an ESM bundle: CommonJS dependencies of the user's code that
@@ -38,20 +55,67 @@ export const BUNDLING_DEFAULTS: BundlingOptions = {
  */
 export const ESM_REQUIRE_BANNER = "import{createRequire as __ddCreateRequire}from'node:module';const require=__ddCreateRequire(import.meta.url);";
 
-/** The bundling options: ours, then the user's on top; an ESM bundle gets the `require` banner. */
-export function bundlingOptions(user: BundlingOptions = {}): BundlingOptions {
-  const options: BundlingOptions = { ...BUNDLING_DEFAULTS, ...user };
-  if (options.format === OutputFormat.ESM && options.banner === undefined) return { ...options, banner: ESM_REQUIRE_BANNER };
-  return options;
+/** What the construct knows about the entry when it picks the bundling options. */
+export interface BundlingContext {
+  /** The entry is an ES module (`esmReason`): ESM output unless the user chose a format. */
+  readonly esm?: boolean;
+  /** `--alias` target for `RUNTIME_SPECIFIER` (`runtimeAlias`); none when not wrapping. */
+  readonly runtimeAlias?: string;
+}
+
+/**
+ * The bundling options: ours, then the user's on top. An ES module entry gets ESM output
+ * (`index.mjs`), since `import.meta` and top-level await cannot be compiled to CommonJS; an
+ * ESM bundle gets the `require` banner; the runtime alias joins any `--alias` the user gave.
+ */
+export function bundlingOptions(user: BundlingOptions = {}, context: BundlingContext = {}): BundlingOptions {
+  const options: BundlingOptions = { ...BUNDLING_DEFAULTS, ...(context.esm ? { format: OutputFormat.ESM } : {}), ...user };
+  const banner = options.format === OutputFormat.ESM && options.banner === undefined ? { banner: ESM_REQUIRE_BANNER } : {};
+  const alias = context.runtimeAlias === undefined ? {} : { esbuildArgs: withRuntimeAlias(user.esbuildArgs, context.runtimeAlias) };
+  return { ...options, ...banner, ...alias };
+}
+
+/** `--alias:datadog-lambda-ts/runtime=<target>` added to the user's esbuild arguments (theirs win). */
+function withRuntimeAlias(args: BundlingOptions['esbuildArgs'] = {}, target: string): NonNullable<BundlingOptions['esbuildArgs']> {
+  const ours = `${RUNTIME_SPECIFIER}=${target}`;
+  const theirs = args['--alias'];
+  if (theirs === undefined) return { ...args, '--alias': ours };
+  const list = (Array.isArray(theirs) ? theirs : [theirs]).map(String);
+  if (list.some((entry) => entry.startsWith(`${RUNTIME_SPECIFIER}=`))) return args;
+  return { ...args, '--alias': [ours, ...list] };
+}
+
+/**
+ * Where `datadog-lambda-ts/runtime` (and any subpath) resolves in the construct's bundles: the
+ * directory of `runtimeEntryPath()`, so the generated wrapper's import and the user's own
+ * imports reach the same files and esbuild includes the runtime once (a handler using
+ * `processBatch` and metrics: 106 KB, against 206 KB with two copies). A directory, not the
+ * index file, so a subpath maps to the file beside it.
+ *
+ * esbuild resolves alias targets from its working directory: the project root locally, `/` in
+ * Docker, where the project root is mounted at `/asset-input`.
+ */
+export function runtimeAlias(projectRoot: string, docker: boolean, runtimeEntry: string = runtimeEntryPath()): string {
+  const directory = path.dirname(runtimeEntry);
+  if (!docker) return directory;
+  const relative = path.relative(projectRoot, directory).split(path.sep).join('/');
+  return path.posix.join(AssetStaging.BUNDLING_INPUT_DIR, relative);
 }
 
 /**
  * The runtime of *this* package (not whatever `datadog-lambda-ts` the user's project resolves):
- * `runtime/index.ts` beside `lib/` when running from source, the shipped sources from
- * `dist/lib/`, else the compiled `dist/runtime/index.js`.
+ * the first file that exists among the `./runtime` export targets of this package's
+ * `package.json`, in the order `source` (the TypeScript sources, which tree-shake best),
+ * `import`, `module`, `node`, `default`, `require`; else, for a manifest without exports,
+ * `runtime/index.ts` beside `lib/`, the shipped sources from `dist/lib/`, or `dist/runtime/index.js`.
+ * Reading the exports keeps the wrapper and the alias on the file the package publishes,
+ * whatever its build layout.
  */
 export function runtimeEntryPath(libDir: string = __dirname): string {
+  const root = [path.join(libDir, '..'), path.join(libDir, '..', '..')].find((dir) => manifestOf(dir)?.name === PACKAGE_NAME);
+  const exported = root === undefined ? [] : exportTargets(manifestOf(root)?.exports, './runtime').map((target) => path.join(root, target));
   const candidates = [
+    ...exported,
     path.join(libDir, '..', 'runtime', 'index.ts'),
     path.join(libDir, '..', '..', 'runtime', 'index.ts'),
     path.join(libDir, '..', 'runtime', 'index.js'),
@@ -61,14 +125,38 @@ export function runtimeEntryPath(libDir: string = __dirname): string {
   return found;
 }
 
+const PACKAGE_NAME = RUNTIME_SPECIFIER.split('/')[0];
+/** Export conditions in the order we prefer their targets; `types` is never code. */
+const CONDITIONS = ['source', 'import', 'module', 'node', 'default', 'require'];
+
+function manifestOf(dir: string): { name?: unknown; exports?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; exports?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The targets of `subpath` in a package.json `exports` value, most preferred first. */
+export function exportTargets(exports: unknown, subpath: string): string[] {
+  if (typeof exports !== 'object' || exports === null || Array.isArray(exports)) return [];
+  return targetsOf((exports as Record<string, unknown>)[subpath]);
+}
+
+function targetsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(targetsOf);
+  if (typeof value !== 'object' || value === null) return [];
+  const conditions = value as Record<string, unknown>;
+  return CONDITIONS.filter((condition) => condition in conditions).flatMap((condition) => targetsOf(conditions[condition]));
+}
+
 /** What the generated entry wraps. */
 export interface WrapperEntryOptions {
   /** Absolute path of the user's entry. */
   readonly userEntry: string;
   /** The exported handler's name. */
   readonly handler: string;
-  /** Absolute path of the runtime to import `wrapHandler` from. */
-  readonly runtimeEntry: string;
   /** Directory to write the entry to; it must be under the bundling project root. */
   readonly directory: string;
 }
@@ -78,8 +166,9 @@ export interface WrapperEntryOptions {
  * exports `wrapHandler(module[handler])` under the same name, so the function's handler string
  * stays `index.<handler>`.
  *
- * Imports are relative to the entry and the file is named by its content hash, so the same
- * project layout gives the same bytes, hence the same bundle and asset hash, on every machine.
+ * The user's module is imported relative to the entry, the runtime by its package path, and
+ * the file is named by its content hash, so the same project layout gives the same bytes,
+ * hence the same bundle and asset hash, on every machine.
  *
  * @returns the entry's absolute path
  */
@@ -87,7 +176,8 @@ export function writeWrapperEntry(options: WrapperEntryOptions): string {
   const source = [
     '// Generated by datadog-lambda-ts (DatadogTracedFunction). Do not edit: rewritten on every synth.',
     `import * as userModule from ${JSON.stringify(importSpecifier(options.directory, options.userEntry))};`,
-    `import { wrapHandler } from ${JSON.stringify(importSpecifier(options.directory, options.runtimeEntry))};`,
+    // Resolved by the bundling's alias (`runtimeAlias`), like the user's own runtime imports.
+    `import { wrapHandler } from ${JSON.stringify(RUNTIME_SPECIFIER)};`,
     `const wrapped = wrapHandler(userModule[${JSON.stringify(options.handler)}]);`,
     `export { wrapped as ${options.handler} };`,
     '',

@@ -14,7 +14,7 @@ afterAll(removeTestApps);
 
 const FUNCTION = 'AWS::Lambda::Function';
 const PYTHON_LAYER = 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python313-ARM:129';
-const EXTENSION_LAYER = 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99';
+const EXTENSION_LAYER = 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:105';
 const PROPS: ExampleStackProps = { env: US_EAST_1, datadog: { apiKey: DatadogApiKey.fromSecretArn(SECRET_ARN) } };
 
 type StackClass = new (...args: ConstructorParameters<typeof SqsLambdaStack>) => SqsLambdaStack | SqsProducerStack;

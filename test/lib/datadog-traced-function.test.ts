@@ -25,7 +25,7 @@ describe('DatadogTracedFunction', () => {
       Architectures: ['arm64'],
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99'],
+      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:105'],
     });
   });
 
@@ -107,8 +107,20 @@ describe('DatadogTracedFunction', () => {
     tracedFunction(stack, 'Orders', { architecture: lambda.Architecture.X86_64 });
     Template.fromStack(stack).hasResourceProperties(FUNCTION, {
       Architectures: ['x86_64'],
-      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:99'],
+      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:105'],
     });
+  });
+
+  it('uses the FIPS layer of the function\'s architecture when datadog.fips is set', () => {
+    // GIVEN / WHEN
+    const stack = testStack();
+    tracedFunction(stack, 'Arm', { datadog: { fips: true } });
+    tracedFunction(stack, 'X86', { architecture: lambda.Architecture.X86_64, datadog: { fips: true } });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(FUNCTION, { Architectures: ['arm64'], Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM-FIPS:105'] });
+    template.hasResourceProperties(FUNCTION, { Architectures: ['x86_64'], Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-FIPS:105'] });
   });
 
   it('keeps the handler name the user chose', () => {
@@ -134,7 +146,7 @@ describe('DatadogTracedFunction', () => {
     // THEN
     const source = readFileSync(entry, 'utf8');
     expect(source).toContain('import * as userModule from "../../../test/fixtures/cdk/handler.ts"');
-    expect(source).toContain('import { wrapHandler } from "../../../runtime/index.ts"');
+    expect(source).toContain('import { wrapHandler } from "datadog-lambda-ts/runtime"');
     expect(source).toContain('export { wrapped as main }');
     expect(entry).toMatch(/cdk\.out\/jest-\w+\/\.datadog-lambda-ts\/[0-9a-f]{16}\.mjs$/);
   });
@@ -157,6 +169,8 @@ describe('DatadogTracedFunction errors', () => {
     ['a Python runtime', { runtime: lambda.Runtime.PYTHON_3_13 }, /`runtime` 'python3.13' is not a Node.js runtime. Use Runtime.NODEJS_24_X/],
     ['Node.js 18', { runtime: lambda.Runtime.NODEJS_18_X }, /`runtime` 'nodejs18.x' is older than Node.js 20/],
     ['a missing entry', { entry: undefined }, /`entry` is required, got undefined/],
+    ['an entry file that does not exist', { entry: 'test/fixtures/cdk/missing.ts' }, /`entry` 'test\/fixtures\/cdk\/missing.ts' does not exist \(resolved to \/.+\/test\/fixtures\/cdk\/missing.ts from \/.+\)\. Give the path of the file that exports your handler/],
+    ['an entry that is a directory', { entry: 'test/fixtures/cdk' }, /`entry` 'test\/fixtures\/cdk' is a directory, not a file/],
     ['a handler path instead of a name', { handler: 'index.main' }, /`handler` must be the name of the exported function \(e.g. 'handler'\), got 'index.main'/],
     ['code with wrapping', { code: lambda.Code.fromInline('x') }, /`code` is set, so nothing is bundled and the handler cannot be wrapped/],
     ['a non-boolean wrapHandler', { wrapHandler: 'yes' as unknown as boolean }, /`wrapHandler` must be true or false, got 'yes'/],

@@ -12,17 +12,17 @@ const stackIn = (region?: string) => new Stack(new App(), 'Stack', region ? { en
 
 describe('extensionLayerArn', () => {
   it('uses the commercial account in a commercial region', () => {
-    expect(extensionLayerArn(stackIn('eu-west-1'), { architecture: ARM })).toBe('arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension-ARM:99');
+    expect(extensionLayerArn(stackIn('eu-west-1'), { architecture: ARM })).toBe('arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension-ARM:105');
   });
 
   it('uses the GovCloud partition and account in GovCloud', () => {
     expect(extensionLayerArn(stackIn('us-gov-west-1'), { architecture: ARM })).toBe(
-      'arn:aws-us-gov:lambda:us-gov-west-1:002406178527:layer:Datadog-Extension-ARM:99',
+      'arn:aws-us-gov:lambda:us-gov-west-1:002406178527:layer:Datadog-Extension-ARM:105',
     );
   });
 
   it('takes a region unknown to aws-cdk-lib to be commercial', () => {
-    expect(extensionLayerArn(stackIn('xx-new-1'), { architecture: ARM })).toBe('arn:aws:lambda:xx-new-1:464622532012:layer:Datadog-Extension-ARM:99');
+    expect(extensionLayerArn(stackIn('xx-new-1'), { architecture: ARM })).toBe('arn:aws:lambda:xx-new-1:464622532012:layer:Datadog-Extension-ARM:105');
   });
 
   it('uses the version given', () => {
@@ -31,8 +31,17 @@ describe('extensionLayerArn', () => {
     );
   });
 
+  it.each([
+    ['arm64', ARM, 'us-east-1', 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM-FIPS:105'],
+    ['x86_64', lambda.Architecture.X86_64, 'us-east-1', 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-FIPS:105'],
+    ['arm64 in GovCloud', ARM, 'us-gov-west-1', 'arn:aws-us-gov:lambda:us-gov-west-1:002406178527:layer:Datadog-Extension-ARM-FIPS:105'],
+  ])('uses the FIPS layer on %s when fips is set', (_name, architecture, region, expected) => {
+    expect(extensionLayerArn(stackIn(region), { architecture, fips: true })).toBe(expected);
+    expect(extensionLayerArn(stackIn(region), { architecture, fips: true, version: 104 })).toBe(expected.replace(/105$/, '104'));
+  });
+
   it('uses the ARN given, in any partition', () => {
-    const arn = 'arn:aws-cn:lambda:cn-north-1:111122223333:layer:Datadog-Extension-ARM:99';
+    const arn = 'arn:aws-cn:lambda:cn-north-1:111122223333:layer:Datadog-Extension-ARM:105';
     expect(extensionLayerArn(stackIn('cn-north-1'), { architecture: ARM, arn })).toBe(arn);
   });
 
@@ -43,7 +52,9 @@ describe('extensionLayerArn', () => {
   });
 
   const invalid: Array<[string, Parameters<typeof extensionLayerArn>[1], RegExp]> = [
-    ['version and ARN together', { architecture: ARM, version: 99, arn: 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99' }, /`datadog.extensionLayerVersion` and `datadog.extensionLayerArn` are both set/],
+    ['version and ARN together', { architecture: ARM, version: 99, arn: 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:105' }, /`datadog.extensionLayerVersion` and `datadog.extensionLayerArn` are both set/],
+    ['fips with an ARN', { architecture: ARM, fips: true, arn: 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:105' }, /`datadog.fips` and `datadog.extensionLayerArn` are both set/],
+    ['a fips flag that is not a boolean', { architecture: ARM, fips: 'yes' as unknown as boolean }, /`datadog.fips` must be true or false, got 'yes'/],
     ['a negative version', { architecture: ARM, version: -1 }, /`datadog.extensionLayerVersion` must be a positive integer, got -1/],
     ['a fractional version', { architecture: ARM, version: 1.5 }, /`datadog.extensionLayerVersion` must be a positive integer, got 1.5/],
     ['an ARN that is not a layer version', { architecture: ARM, arn: 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM' }, /`datadog.extensionLayerArn` 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM' is not a Lambda layer version ARN/],
@@ -70,7 +81,7 @@ describe('extension layer in an environment-agnostic stack', () => {
       DatadogExtensionLayerAccounts: { aws: { account: '464622532012' }, 'aws-us-gov': { account: '002406178527' } },
     });
     const arn = (name: string) => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { 'Fn::FindInMap': ['DatadogExtensionLayerAccounts', { Ref: 'AWS::Partition' }, 'account'] }, `:layer:${name}:99`]],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { 'Fn::FindInMap': ['DatadogExtensionLayerAccounts', { Ref: 'AWS::Partition' }, 'account'] }, `:layer:${name}:105`]],
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'], Layers: [arn('Datadog-Extension-ARM')] });
     template.hasResourceProperties('AWS::Lambda::Function', { Architectures: ['x86_64'], Layers: [arn('Datadog-Extension')] });
@@ -81,6 +92,6 @@ describe('extension layer in an environment-agnostic stack', () => {
     tracedFunction(stack, 'A');
     const template = Template.fromStack(stack);
     expect(template.toJSON().Mappings).toBeUndefined();
-    template.hasResourceProperties('AWS::Lambda::Function', { Layers: ['arn:aws-us-gov:lambda:us-gov-east-1:002406178527:layer:Datadog-Extension-ARM:99'] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Layers: ['arn:aws-us-gov:lambda:us-gov-east-1:002406178527:layer:Datadog-Extension-ARM:105'] });
   });
 });

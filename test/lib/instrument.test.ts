@@ -26,7 +26,7 @@ describe('instrumentFunction', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:99'],
+      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:105'],
       Environment: { Variables: { TABLE: 't', [DD_ENV.SITE]: 'datadoghq.com', [DD_ENV.SERVICE]: 'legacy', [DD_ENV.API_KEY_SECRET_ARN]: SECRET_ARN } },
     });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'secretsmanager:GetSecretValue' })] } });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AssetStaging, Stack } from 'aws-cdk-lib';
@@ -8,23 +8,43 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import {
   BUNDLING_DEFAULTS,
   ESM_REQUIRE_BANNER,
+  RUNTIME_SPECIFIER,
   bundlingOptions,
   bundlingProjectRoot,
+  exportTargets,
   generatedEntryDirectory,
+  runtimeAlias,
   runtimeEntryPath,
   writeWrapperEntry,
 } from '../../lib/runtime-bundling';
 import { REPO_ROOT, US_EAST_1, removeTestApps, testApp, tracedFunction } from './support';
 
-afterAll(removeTestApps);
+const written: string[] = [];
+afterAll(() => {
+  removeTestApps();
+  for (const dir of written) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a small user project under the repository's cdk.out (inside the bundling project root). */
+function userProject(files: Record<string, string>): string {
+  const parent = path.join(REPO_ROOT, 'cdk.out');
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(path.join(parent, 'app-'));
+  written.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
 
 describe('bundlingOptions', () => {
-  it('defaults to minified CJS with source maps and module-first main fields', () => {
-    expect(bundlingOptions()).toEqual({ format: OutputFormat.CJS, minify: true, sourceMap: true, mainFields: ['module', 'main'] });
+  it('defaults to minified CJS with source maps without sources, and module-first main fields', () => {
+    expect(bundlingOptions()).toEqual({ format: OutputFormat.CJS, minify: true, sourceMap: true, sourcesContent: false, mainFields: ['module', 'main'] });
   });
 
   it('lets each user option replace the default', () => {
-    expect(bundlingOptions({ minify: false, mainFields: ['main'] })).toEqual({ ...BUNDLING_DEFAULTS, minify: false, mainFields: ['main'] });
+    expect(bundlingOptions({ minify: false, mainFields: ['main'], sourcesContent: true })).toEqual({ ...BUNDLING_DEFAULTS, minify: false, mainFields: ['main'], sourcesContent: true });
   });
 
   it('gives an ESM bundle the createRequire banner unless the user set one', () => {
@@ -32,11 +52,58 @@ describe('bundlingOptions', () => {
     expect(bundlingOptions({ format: OutputFormat.ESM, banner: '/* mine */' }).banner).toBe('/* mine */');
     expect(bundlingOptions().banner).toBeUndefined();
   });
+
+  it('defaults an ES module entry to ESM with the banner; an explicit format wins', () => {
+    expect(bundlingOptions({}, { esm: true })).toMatchObject({ format: OutputFormat.ESM, banner: ESM_REQUIRE_BANNER });
+    const explicit = bundlingOptions({ format: OutputFormat.CJS }, { esm: true });
+    expect(explicit.format).toBe(OutputFormat.CJS);
+    expect(explicit.banner).toBeUndefined();
+  });
+
+  it('aliases the runtime specifier, next to the user\'s own aliases', () => {
+    expect(bundlingOptions({}, { runtimeAlias: '/rt' }).esbuildArgs).toEqual({ '--alias': 'datadog-lambda-ts/runtime=/rt' });
+    expect(bundlingOptions({ esbuildArgs: { '--alias': 'a=b', '--log-limit': '0' } }, { runtimeAlias: '/rt' }).esbuildArgs).toEqual({
+      '--alias': ['datadog-lambda-ts/runtime=/rt', 'a=b'],
+      '--log-limit': '0',
+    });
+    const own = { '--alias': ['datadog-lambda-ts/runtime=./mine'] };
+    expect(bundlingOptions({ esbuildArgs: own }, { runtimeAlias: '/rt' }).esbuildArgs).toEqual(own);
+    expect(bundlingOptions().esbuildArgs).toBeUndefined();
+  });
+});
+
+describe('runtimeAlias', () => {
+  it('is the directory of the runtime the wrapper uses, mounted under /asset-input in Docker', () => {
+    expect(runtimeAlias(REPO_ROOT, false)).toBe(path.join(REPO_ROOT, 'runtime'));
+    expect(runtimeAlias(REPO_ROOT, true)).toBe('/asset-input/runtime');
+    expect(runtimeAlias('/p', true, '/p/node_modules/datadog-lambda-ts/runtime/index.ts')).toBe('/asset-input/node_modules/datadog-lambda-ts/runtime');
+  });
 });
 
 describe('runtimeEntryPath', () => {
   it('finds the TypeScript runtime beside lib/ when running from source', () => {
     expect(runtimeEntryPath()).toBe(path.join(REPO_ROOT, 'runtime', 'index.ts'));
+  });
+
+  it('follows the package\'s ./runtime export, preferring sources, then the ESM build', () => {
+    // GIVEN an installed package whose build ships ESM beside CommonJS and no sources
+    const root = mkdtempSync(path.join(tmpdir(), 'dd-pkg-'));
+    written.push(root);
+    const exports = { './runtime': { types: './dist/runtime/index.d.ts', source: './runtime/index.ts', import: './dist/esm/runtime/index.js', default: './dist/runtime/index.js' } };
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'datadog-lambda-ts', exports }));
+    for (const file of ['dist/esm/runtime/index.js', 'dist/runtime/index.js', 'dist/lib/index.js']) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), '');
+    }
+
+    // WHEN / THEN the ESM build is the one runtime, from the compiled lib
+    expect(runtimeEntryPath(path.join(root, 'dist', 'lib'))).toBe(path.join(root, 'dist', 'esm', 'runtime', 'index.js'));
+  });
+
+  it('lists export targets in preference order, skipping types', () => {
+    expect(exportTargets({ './runtime': { types: 't', require: 'r', import: { types: 't2', default: 'i' }, source: 's' } }, './runtime')).toEqual(['s', 'i', 'r']);
+    expect(exportTargets({ './runtime': './x.js' }, './runtime')).toEqual(['./x.js']);
+    expect(exportTargets('./main.js', './runtime')).toEqual([]);
   });
 
   it('throws, naming the places it looked, when the runtime is missing', () => {
@@ -69,7 +136,7 @@ describe('writeWrapperEntry', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the same file, named by its content, for the same inputs', () => {
-    const options = { userEntry: path.join(dir, 'src', 'a.ts'), handler: 'handler', runtimeEntry: path.join(dir, 'rt', 'index.ts'), directory: path.join(dir, 'gen') };
+    const options = { userEntry: path.join(dir, 'src', 'a.ts'), handler: 'handler', directory: path.join(dir, 'gen') };
     const first = writeWrapperEntry(options);
     const second = writeWrapperEntry(options);
     expect(second).toBe(first);
@@ -77,7 +144,7 @@ describe('writeWrapperEntry', () => {
       [
         '// Generated by datadog-lambda-ts (DatadogTracedFunction). Do not edit: rewritten on every synth.',
         'import * as userModule from "../src/a.ts";',
-        'import { wrapHandler } from "../rt/index.ts";',
+        `import { wrapHandler } from "${RUNTIME_SPECIFIER}";`,
         'const wrapped = wrapHandler(userModule["handler"]);',
         'export { wrapped as handler };',
         '',
@@ -88,13 +155,20 @@ describe('writeWrapperEntry', () => {
 });
 
 describe('DatadogTracedFunction bundling (real esbuild)', () => {
-  function synthesizedBundle(outdir?: string): { stack: Stack; assetDir: string; objectKey: string } {
+  function synthesizedBundle(options: { outdir?: string; entry?: string; handler?: string } = {}): { stack: Stack; assetDir: string; objectKey: string } {
     AssetStaging.clearAssetHashCache();
-    const app = testApp({ bundle: true, outdir });
+    const app = testApp({ bundle: true, outdir: options.outdir });
     const stack = new Stack(app, 'Bundled', { env: US_EAST_1 });
-    tracedFunction(stack);
+    tracedFunction(stack, 'Orders', { ...(options.entry ? { entry: options.entry } : {}), ...(options.handler ? { handler: options.handler } : {}) });
     const objectKey = Template.fromStack(stack).findResources('AWS::Lambda::Function').OrdersA9B65338.Properties.Code.S3Key as string;
     return { stack, objectKey, assetDir: path.join(app.outdir, `asset.${objectKey.replace(/\.zip$/, '')}`) };
+  }
+
+  /** Runs the bundle's handler in a fresh Node process, loaded the way Lambda loads it, with no extension present. */
+  function invoke(file: string, event: unknown): { stdout: string; stderr: string } {
+    const load = file.endsWith('.mjs') ? `import(${JSON.stringify(file)})` : `Promise.resolve(require(${JSON.stringify(file)}))`;
+    const script = `${load}.then((m) => m.handler(${JSON.stringify(event)}, { awsRequestId: 'r', functionName: 'f' })).then((r) => console.log(JSON.stringify(r)))`;
+    return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH, DD_LAMBDA_EXTENSION_PATH: '/nonexistent' } });
   }
 
   it('bundles the wrapper around the user handler, without the CDK', () => {
@@ -106,15 +180,15 @@ describe('DatadogTracedFunction bundling (real esbuild)', () => {
     expect(bundle).toContain('datadog-lambda-ts.wrapped');
     expect(bundle).toContain('/lambda/start-invocation');
     expect(bundle).not.toContain('aws-cdk-lib');
-    expect(existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
     expect(bundle.length).toBeLessThan(150_000);
 
-    // AND the bundled handler runs, returning the user's result, with no extension present
-    const run = spawnSync(
-      process.execPath,
-      ['-e', `require(${JSON.stringify(path.join(assetDir, 'index.js'))}).handler({ orderId: 'o-1' }, { awsRequestId: 'r', functionName: 'f' }).then((r) => console.log(JSON.stringify(r)))`],
-      { encoding: 'utf8', env: { PATH: process.env.PATH, DD_LAMBDA_EXTENSION_PATH: '/nonexistent' } },
-    );
+    // AND the source map names the sources without embedding them
+    const map = JSON.parse(readFileSync(path.join(assetDir, 'index.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources.some((source) => source.endsWith('runtime/invocation/wrap-handler.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+
+    // AND the bundled handler runs, returning the user's result
+    const run = invoke(path.join(assetDir, 'index.js'), { orderId: 'o-1' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: 'o-1' });
   });
@@ -124,5 +198,75 @@ describe('DatadogTracedFunction bundling (real esbuild)', () => {
     const second = synthesizedBundle();
     expect(path.dirname(first.assetDir)).not.toBe(path.dirname(second.assetDir));
     expect(second.objectKey).toBe(first.objectKey);
+  });
+
+  it('holds one runtime when the user code imports datadog-lambda-ts/runtime too', () => {
+    // GIVEN a handler that uses the runtime's API itself, as the README shows
+    const dir = userProject({
+      'orders.ts': [
+        "import { incrementMetric, instrumentSqsClient, processBatch, wrapHandler } from 'datadog-lambda-ts/runtime';",
+        "export const handler = wrapHandler(async (event: { Records?: unknown[] }) => {",
+        "  incrementMetric('orders.seen', 1);",
+        '  void instrumentSqsClient;',
+        '  const { batchItemFailures } = await processBatch(event as never, async () => undefined);',
+        '  return { statusCode: 200, body: String(batchItemFailures.length) };',
+        '});',
+        '',
+      ].join('\n'),
+    });
+
+    // WHEN
+    const { assetDir } = synthesizedBundle({ entry: path.join(dir, 'orders.ts') });
+
+    // THEN the runtime is in the bundle once: one copy of a string it holds once
+    const bundle = readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+    expect(bundle.split('/lambda/start-invocation').length - 1).toBe(1);
+    expect(bundle.split('datadog-lambda-ts.wrapped').length - 1).toBe(1);
+    expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(110 * 1024);
+
+    // AND it runs: the user's wrapHandler around the construct's is the same function
+    const run = invoke(path.join(assetDir, 'index.js'), { Records: [] });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ statusCode: 200, body: '0' });
+  });
+
+  it('bundles a "type": "module" app that uses import.meta.url as ESM, with default settings', () => {
+    // GIVEN an ES module app whose code also makes its own require
+    const dir = userProject({
+      'package.json': '{ "type": "module" }\n',
+      'src/handler.ts': [
+        "import { createRequire } from 'node:module';",
+        "import { fileURLToPath } from 'node:url';",
+        'const require = createRequire(import.meta.url);',
+        "const file = fileURLToPath(import.meta.url);",
+        "export const handler = async () => ({ statusCode: 200, body: `${typeof require('node:os').cpus} ${file.endsWith('index.mjs')}` });",
+        '',
+      ].join('\n'),
+    });
+
+    // WHEN
+    const { stack, assetDir } = synthesizedBundle({ entry: path.join(dir, 'src', 'handler.ts') });
+
+    // THEN the asset is index.mjs (Lambda loads it as ESM) and the handler string is unchanged
+    expect(existsSync(path.join(assetDir, 'index.mjs'))).toBe(true);
+    expect(existsSync(path.join(assetDir, 'index.js'))).toBe(false);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler' });
+    const run = invoke(path.join(assetDir, 'index.mjs'), {});
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: 'function true' });
+  });
+
+  it('bundles a .mts entry with top-level await as ESM, with default settings', () => {
+    const dir = userProject({
+      'orders.mts': [
+        "const greeting = await Promise.resolve('hello');",
+        'export const handler = async () => ({ statusCode: 200, body: greeting });',
+        '',
+      ].join('\n'),
+    });
+    const { assetDir } = synthesizedBundle({ entry: path.join(dir, 'orders.mts') });
+    const run = invoke(path.join(assetDir, 'index.mjs'), {});
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: 'hello' });
   });
 });

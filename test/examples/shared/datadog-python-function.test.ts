@@ -55,7 +55,7 @@ describe('DatadogPythonFunction', () => {
     expect(onlyFunction(stack)).toMatchObject({
       Runtime: 'python3.12',
       Architectures: ['arm64'],
-      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312-ARM:122', 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99'],
+      Layers: ['arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312-ARM:122', 'arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:105'],
     });
   });
 
@@ -91,7 +91,7 @@ describe('datadogPythonLayerArn', () => {
 
     // THEN the publisher part is the extension layer ARN's, computed by CloudFormation
     const extension = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { 'Fn::FindInMap': ['DatadogExtensionLayerAccounts', { Ref: 'AWS::Partition' }, 'account'] }, ':layer:Datadog-Extension-ARM:99']],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { 'Fn::FindInMap': ['DatadogExtensionLayerAccounts', { Ref: 'AWS::Partition' }, 'account'] }, ':layer:Datadog-Extension-ARM:105']],
     };
     expect(arn).toEqual({ 'Fn::Join': ['', [{ 'Fn::Select': [0, { 'Fn::Split': [':layer:', extension] }] }, ':layer:Datadog-Python313-ARM:130']] });
   });
