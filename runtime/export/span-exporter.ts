@@ -4,7 +4,7 @@ import { globalSlot } from '../global-state';
 import { newSpanId, newTraceId } from '../tracing/ids';
 import { log } from '../log';
 import { EndpointHealth } from '../extension/endpoint-health';
-import { loopbackRequest } from '../transport/loopback-http';
+import { hasConnected, loopbackRequest } from '../transport/loopback-http';
 import { LIBRARY_VERSION } from '../version';
 import type { DatadogTrace } from './datadog-span';
 import { toDatadogSpan, type SpanMappingOptions } from './span-mapping';
@@ -41,6 +41,10 @@ export interface DatadogSpanExporterOptions {
 const SUCCESS = 0 as ExportResultCode.SUCCESS;
 const FAILED = 1 as ExportResultCode.FAILED;
 
+// Unanswered PUTs at a time. A slow or hung intake then costs bounded memory: further
+// batches are dropped and counted, never queued.
+const MAX_IN_FLIGHT = 8;
+
 // dd-trace's log exporter keeps each line under 64 KB so CloudWatch does not split it.
 const MAX_LOG_LINE = 64 * 1024;
 
@@ -48,6 +52,11 @@ const MAX_LOG_LINE = 64 * 1024;
  * OTel `SpanExporter` that sends finished spans to the Datadog Lambda Extension's trace
  * intake as one v0.4 msgpack request per export. Never throws; reports failures through
  * the result callback.
+ *
+ * An export completes when the request has been handed to the operating system, not when
+ * the intake answers: spans carry their own ids, so the extension takes them whenever it
+ * reads them, and the invocation does not wait for its reply (`forceFlush()` does). The
+ * reply is still read, in the background, to keep the route's health.
  */
 export class DatadogSpanExporter implements SpanExporter {
   readonly #mode: 'agent' | 'log' | 'none';
@@ -55,8 +64,10 @@ export class DatadogSpanExporter implements SpanExporter {
   readonly #timeoutMs: number;
   readonly #mapping: SpanMappingOptions;
   readonly #writeLine: (line: string) => void;
-  readonly #health = new EndpointHealth();
-  readonly #pending = new Set<Promise<void>>();
+  readonly #health = new EndpointHealth({ route: 'trace intake', impact: 'spans are dropped' });
+  /** Requests written and not yet answered. */
+  readonly #inFlight = new Set<Promise<void>>();
+  #droppedSpans = 0;
   #shutdown = false;
 
   constructor(options: DatadogSpanExporterOptions) {
@@ -90,9 +101,12 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback(this.writeLog(traces));
       return;
     }
-    const sent = this.send(traces).then(resultCallback);
-    this.#pending.add(sent);
-    void sent.finally(() => this.#pending.delete(sent));
+    this.send(traces, spans.length, resultCallback);
+  }
+
+  /** Spans dropped because the intake was backing off or too many requests were unanswered. */
+  get droppedSpanCount(): number {
+    return this.#droppedSpans;
   }
 
   /** Groups spans into one chunk per trace id and adds the chunk tags to each chunk's first span. */
@@ -122,10 +136,28 @@ export class DatadogSpanExporter implements SpanExporter {
     return encodeTraces(traces);
   }
 
-  private async send(traces: DatadogTrace[]): Promise<ExportResult> {
-    if (!this.#health.isAvailable()) return { code: FAILED, error: new Error('trace intake backing off') };
+  /** Writes the PUT; `resultCallback` runs once it is handed to the OS (or failed before). */
+  private send(traces: DatadogTrace[], spanCount: number, resultCallback: (result: ExportResult) => void): void {
+    const refusal = !this.#health.isAvailable()
+      ? 'trace intake backing off'
+      : this.#inFlight.size >= MAX_IN_FLIGHT
+        ? `${MAX_IN_FLIGHT} trace requests unanswered`
+        : undefined;
+    if (refusal) {
+      this.#droppedSpans += spanCount;
+      log.debug(`dropped ${spanCount} spans: ${refusal}`, { droppedSpans: this.#droppedSpans });
+      resultCallback({ code: FAILED, error: new Error(refusal) });
+      return;
+    }
+    let reported = false;
+    const report = (result: ExportResult) => {
+      if (reported) return;
+      reported = true;
+      resultCallback(result);
+    };
+    let request: Promise<void>;
     try {
-      const response = await loopbackRequest({
+      request = loopbackRequest({
         url: this.#url,
         method: 'PUT',
         headers: {
@@ -137,16 +169,25 @@ export class DatadogSpanExporter implements SpanExporter {
           'x-datadog-trace-count': String(traces.length),
         },
         body: this.encode(traces),
-        timeoutMs: this.#health.timeoutFor(this.#timeoutMs),
+        timeoutMs: this.#health.timeoutFor(this.#timeoutMs, !hasConnected(this.#url)),
+        background: true,
+        onWritten: () => report({ code: SUCCESS }),
+      }).then((response) => {
+        if (response.status >= 400) throw new Error(`trace intake answered ${response.status}: ${response.body.slice(0, 200)}`);
+        this.#health.succeeded();
+        report({ code: SUCCESS });
       });
-      if (response.status >= 400) throw new Error(`trace intake answered ${response.status}: ${response.body.slice(0, 200)}`);
-      this.#health.succeeded();
-      return { code: SUCCESS };
     } catch (error) {
-      this.#health.failed();
-      log.debug('trace export failed', error);
-      return { code: FAILED, error: error as Error };
+      request = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    const settled = request.catch((error: NodeJS.ErrnoException) => {
+      // Not awaited by the invocation: its cost to the invocation is nil whatever the failure.
+      this.#health.failed(error?.code === 'ETIMEDOUT' ? 'timeout' : 'fast', 0, error);
+      log.debug('trace export failed', error);
+      report({ code: FAILED, error });
+    });
+    this.#inFlight.add(settled);
+    void settled.then(() => this.#inFlight.delete(settled));
   }
 
   private writeLog(traces: DatadogTrace[]): ExportResult {
@@ -172,8 +213,9 @@ export class DatadogSpanExporter implements SpanExporter {
     }
   }
 
+  /** Waits until every request written so far has been answered (or failed). */
   async forceFlush(): Promise<void> {
-    await Promise.all(this.#pending);
+    await Promise.all(this.#inFlight);
   }
 
   async shutdown(): Promise<void> {
