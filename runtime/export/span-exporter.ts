@@ -89,6 +89,13 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback({ code: this.#shutdown ? FAILED : SUCCESS });
       return;
     }
+    const refusal = this.#mode === 'agent' ? this.refusal() : undefined;
+    if (refusal) {
+      this.#droppedSpans += spans.length;
+      log.debug(`dropped ${spans.length} spans: ${refusal}`, { droppedSpans: this.#droppedSpans });
+      resultCallback({ code: FAILED, error: new Error(refusal) });
+      return;
+    }
     let traces: DatadogTrace[];
     try {
       traces = this.toTraces(spans);
@@ -101,7 +108,7 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback(this.writeLog(traces));
       return;
     }
-    this.send(traces, spans.length, resultCallback);
+    this.send(traces, resultCallback);
   }
 
   /** Spans dropped because the intake was backing off or too many requests were unanswered. */
@@ -136,19 +143,15 @@ export class DatadogSpanExporter implements SpanExporter {
     return encodeTraces(traces);
   }
 
+  /** Why a batch cannot be sent now, checked before any mapping work. */
+  private refusal(): string | undefined {
+    if (!this.#health.isAvailable()) return 'trace intake backing off';
+    if (this.#inFlight.size >= MAX_IN_FLIGHT) return `${MAX_IN_FLIGHT} trace requests unanswered`;
+    return undefined;
+  }
+
   /** Writes the PUT; `resultCallback` runs once it is handed to the OS (or failed before). */
-  private send(traces: DatadogTrace[], spanCount: number, resultCallback: (result: ExportResult) => void): void {
-    const refusal = !this.#health.isAvailable()
-      ? 'trace intake backing off'
-      : this.#inFlight.size >= MAX_IN_FLIGHT
-        ? `${MAX_IN_FLIGHT} trace requests unanswered`
-        : undefined;
-    if (refusal) {
-      this.#droppedSpans += spanCount;
-      log.debug(`dropped ${spanCount} spans: ${refusal}`, { droppedSpans: this.#droppedSpans });
-      resultCallback({ code: FAILED, error: new Error(refusal) });
-      return;
-    }
+  private send(traces: DatadogTrace[], resultCallback: (result: ExportResult) => void): void {
     let reported = false;
     const report = (result: ExportResult) => {
       if (reported) return;

@@ -9,13 +9,14 @@ import { log } from '../log';
  * small memory sizes' CPU quota per 100 ms period) can stall one healthy call past its
  * deadline, and that must not cost the traces of the following second.
  *
- * The back-off depends on what a probe costs. A route that refuses or answers badly costs
- * a loopback round trip, so it is probed again every second and traces resume within two
- * seconds of the extension coming back. A route that times out costs a whole deadline per
- * probe, so its window doubles from 1 s up to 60 s.
+ * The back-off depends on what a probe costs the invocation. A route that refuses or answers
+ * badly costs a loopback round trip, and the trace PUT is not awaited at all: those are probed
+ * again every 500 ms, so traces resume within two seconds of the extension coming back. An
+ * awaited route that times out costs a whole deadline per probe: its window doubles from
+ * 1 s up to 60 s.
  */
 const FAILURES_BEFORE_BACKOFF = 2;
-const FAST_FAILURE_BACKOFF_MS = 1_000;
+const CHEAP_FAILURE_BACKOFF_MS = 500;
 const FIRST_TIMEOUT_BACKOFF_MS = 1_000;
 const MAX_TIMEOUT_BACKOFF_MS = 60_000;
 // The process's first connection may reach an extension that is still starting its listeners.
@@ -75,17 +76,20 @@ export class EndpointHealth {
   /** Records a failed attempt that cost `costMs` of the invocation (0 when it was off the critical path). */
   failed(kind: FailureKind, costMs: number, reason?: unknown): void {
     this.#attempted = true;
+    // Inside a window, the failure is of an attempt made before it opened (concurrent
+    // invocations): one outage, not a reason to wait longer.
+    if (this.#backingOff && !this.isAvailable()) return;
     this.#failures += 1;
     const backoffs = this.#failures - FAILURES_BEFORE_BACKOFF;
     if (backoffs < 0) return;
-    const windowMs =
-      kind === 'timeout' ? Math.min(FIRST_TIMEOUT_BACKOFF_MS * 2 ** Math.min(backoffs, 16), MAX_TIMEOUT_BACKOFF_MS) : FAST_FAILURE_BACKOFF_MS;
+    const costly = kind === 'timeout' && costMs > 0;
+    const windowMs = costly ? Math.min(FIRST_TIMEOUT_BACKOFF_MS * 2 ** Math.min(backoffs, 16), MAX_TIMEOUT_BACKOFF_MS) : CHEAP_FAILURE_BACKOFF_MS;
     this.#retryAt = this.#now() + windowMs;
     if (this.#backingOff) return;
     this.#backingOff = true;
     const cost =
       costMs <= 0 ? 'the invocations did not wait for it' : kind === 'timeout' ? `each attempt cost ${Math.round(costMs)} ms` : 'each attempt failed at once';
-    const probing = kind === 'timeout' ? `probing again after ${windowMs} ms, then less often` : `probing again every ${windowMs} ms`;
+    const probing = costly ? `probing again after ${windowMs} ms, then less often` : `probing again every ${windowMs} ms`;
     log.warn(`Datadog extension: ${this.#route} failed ${this.#failures} times in a row (${cost}); backing off, ${probing}. Meanwhile ${this.#impact}.`, {
       route: this.#route,
       kind,

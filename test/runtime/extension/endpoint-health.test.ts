@@ -61,14 +61,22 @@ describe('EndpointHealth', () => {
     expect(h.isAvailable()).toBe(true);
   });
 
-  it('probes a route that fails at once every second, however long it fails, so traces resume within 2 s of its return', () => {
+  it('counts the failures of concurrent attempts that end inside the window as one outage', () => {
+    const h = health();
+    for (let i = 0; i < 10; i += 1) h.failed('timeout', 100);
+    expect(window(h)).toBe(1000);
+    h.failed('timeout', 100);
+    expect(window(h)).toBe(2000);
+  });
+
+  it('probes a route that fails at once every 500 ms, however long it fails, so traces resume within 2 s of its return', () => {
     const h = health();
     const windows: number[] = [];
     for (let i = 0; i < 10; i += 1) {
       h.failed('fast', 0.3);
       windows.push(window(h));
     }
-    expect(windows).toEqual([0, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    expect(windows).toEqual([0, 500, 500, 500, 500, 500, 500, 500, 500, 500]);
   });
 
   it('logs one warning when it starts backing off, naming the route and the cost, and one when it recovers', () => {
@@ -91,10 +99,14 @@ describe('EndpointHealth', () => {
     expect(recovered!.message).toMatch(/end-invocation answers again/);
   });
 
-  it('says so when the failures did not delay any invocation', () => {
+  it('probes every 500 ms a route whose timeouts delayed no invocation (the unawaited trace PUT), and says so', () => {
     const h = health();
-    h.failed('timeout', 0);
-    h.failed('timeout', 0);
+    const windows: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      h.failed('timeout', 0);
+      windows.push(window(h));
+    }
+    expect(windows).toEqual([0, 500, 500, 500, 500]);
     expect(warnings()[0]!.message).toMatch(/the invocations did not wait for it/);
   });
 });
