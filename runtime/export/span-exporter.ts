@@ -8,6 +8,7 @@ import { hasConnected, loopbackRequest } from '../transport/loopback-http';
 import { LIBRARY_VERSION } from '../version';
 import type { DatadogTrace } from './datadog-span';
 import { toDatadogSpan, type SpanMappingOptions } from './span-mapping';
+import { TraceBacklog } from './trace-backlog';
 import { readDatadogTraceState } from './trace-state';
 import { encodeTraces } from './v04-encoder';
 
@@ -33,6 +34,12 @@ export interface DatadogSpanExporterOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** @default 1000 */
   readonly timeoutMs?: number;
+  /**
+   * Spans kept while 8 trace requests are unanswered (a slow intake); they go out with the
+   * next request. Beyond it, spans are dropped and counted (`droppedSpanCount`).
+   * @default 10000
+   */
+  readonly maxQueuedSpans?: number;
   /** Writes one log line (the `log` mode). @default process.stdout */
   readonly writeLine?: (line: string) => void;
 }
@@ -41,8 +48,7 @@ export interface DatadogSpanExporterOptions {
 const SUCCESS = 0 as ExportResultCode.SUCCESS;
 const FAILED = 1 as ExportResultCode.FAILED;
 
-// Unanswered PUTs at a time. A slow or hung intake then costs bounded memory: further
-// batches are dropped and counted, never queued.
+// Unanswered PUTs at a time, each on its own connection. Beyond it traces wait in a bounded backlog.
 const MAX_IN_FLIGHT = 8;
 
 // dd-trace's log exporter keeps each line under 64 KB so CloudWatch does not split it.
@@ -67,6 +73,7 @@ export class DatadogSpanExporter implements SpanExporter {
   readonly #health = new EndpointHealth({ route: 'trace intake', impact: 'spans are dropped' });
   /** Requests written and not yet answered. */
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #backlog: TraceBacklog;
   #droppedSpans = 0;
   #shutdown = false;
 
@@ -74,6 +81,7 @@ export class DatadogSpanExporter implements SpanExporter {
     this.#mode = options.mode ?? 'agent';
     this.#url = `${(options.url ?? 'http://127.0.0.1:8126').replace(/\/+$/, '')}/v0.4/traces`;
     this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#backlog = new TraceBacklog(options.maxQueuedSpans ?? 10_000);
     this.#writeLine = options.writeLine ?? ((line) => process.stdout.write(`${line}\n`));
     this.#mapping = {
       service: options.service,
@@ -89,11 +97,8 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback({ code: this.#shutdown ? FAILED : SUCCESS });
       return;
     }
-    const refusal = this.#mode === 'agent' ? this.refusal() : undefined;
-    if (refusal) {
-      this.#droppedSpans += spans.length;
-      log.debug(`dropped ${spans.length} spans: ${refusal}`, { droppedSpans: this.#droppedSpans });
-      resultCallback({ code: FAILED, error: new Error(refusal) });
+    if (this.#mode === 'agent' && !this.#health.isAvailable()) {
+      resultCallback(this.dropped(spans.length, 'trace intake backing off'));
       return;
     }
     let traces: DatadogTrace[];
@@ -108,10 +113,15 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback(this.writeLog(traces));
       return;
     }
-    this.send(traces, resultCallback);
+    if (this.#inFlight.size >= MAX_IN_FLIGHT) {
+      const dropped = this.#backlog.add(traces);
+      resultCallback(dropped > 0 ? this.dropped(dropped, `${MAX_IN_FLIGHT} trace requests unanswered and the backlog full`) : { code: SUCCESS });
+      return;
+    }
+    this.send([...this.#backlog.take(), ...traces], resultCallback);
   }
 
-  /** Spans dropped because the intake was backing off or too many requests were unanswered. */
+  /** Spans dropped because the intake was backing off, or was slow and the backlog full. */
   get droppedSpanCount(): number {
     return this.#droppedSpans;
   }
@@ -143,11 +153,16 @@ export class DatadogSpanExporter implements SpanExporter {
     return encodeTraces(traces);
   }
 
-  /** Why a batch cannot be sent now, checked before any mapping work. */
-  private refusal(): string | undefined {
-    if (!this.#health.isAvailable()) return 'trace intake backing off';
-    if (this.#inFlight.size >= MAX_IN_FLIGHT) return `${MAX_IN_FLIGHT} trace requests unanswered`;
-    return undefined;
+  private dropped(spanCount: number, reason: string): ExportResult {
+    this.#droppedSpans += spanCount;
+    log.debug(`dropped ${spanCount} spans: ${reason}`, { droppedSpans: this.#droppedSpans });
+    return { code: FAILED, error: new Error(reason) };
+  }
+
+  /** Sends the backlog once a request slot is free (and the intake not backing off). */
+  private drainBacklog(): void {
+    if (this.#backlog.spanCount === 0 || this.#inFlight.size >= MAX_IN_FLIGHT || !this.#health.isAvailable()) return;
+    this.send(this.#backlog.take(), () => undefined);
   }
 
   /** Writes the PUT; `resultCallback` runs once it is handed to the OS (or failed before). */
@@ -190,7 +205,10 @@ export class DatadogSpanExporter implements SpanExporter {
       report({ code: FAILED, error });
     });
     this.#inFlight.add(settled);
-    void settled.then(() => this.#inFlight.delete(settled));
+    void settled.then(() => {
+      this.#inFlight.delete(settled);
+      this.drainBacklog();
+    });
   }
 
   private writeLog(traces: DatadogTrace[]): ExportResult {
@@ -216,9 +234,13 @@ export class DatadogSpanExporter implements SpanExporter {
     }
   }
 
-  /** Waits until every request written so far has been answered (or failed). */
+  /** Sends the backlog and waits until every request written so far has been answered (or failed). */
   async forceFlush(): Promise<void> {
-    await Promise.all(this.#inFlight);
+    this.drainBacklog();
+    while (this.#inFlight.size > 0) {
+      await Promise.all(this.#inFlight);
+      this.drainBacklog();
+    }
   }
 
   async shutdown(): Promise<void> {

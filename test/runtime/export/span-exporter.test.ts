@@ -183,21 +183,29 @@ describe('DatadogSpanExporter', () => {
       expect(extension.received).toEqual(['traces']);
     });
 
-    it('keeps at most 8 requests unanswered and drops (and counts) further batches instead of queueing them', async () => {
-      const hung = await ExtensionEmulator.start();
-      hung.fail('traces', 'hang');
-      const exporter = exporterFor(hung.traceUrl, 60_000);
-      const results: ExportResult[] = [];
-      for (let i = 0; i < 12; i += 1) results.push(await exportAsync(exporter, representativeSpans()));
+    it('keeps at most 8 requests unanswered, queues later batches in a bounded backlog sent when a slot frees, and drops (and counts) beyond it', async () => {
+      const slow = await ExtensionEmulator.start();
+      try {
+        slow.fail('traces', 'slow');
+        slow.slowResponseMs = 200;
+        const perBatch = representativeSpans().length;
+        const exporter = new DatadogSpanExporter({ url: slow.traceUrl, service: 'orders', maxQueuedSpans: 2 * perBatch });
+        const results: ExportResult[] = [];
+        for (let i = 0; i < 12; i += 1) results.push(await exportAsync(exporter, representativeSpans()));
 
-      expect(results.slice(0, 8).map((r) => r.code)).toEqual(Array(8).fill(ExportResultCode.SUCCESS));
-      expect(results.slice(8).map((r) => r.error?.message)).toEqual(Array(4).fill('8 trace requests unanswered'));
-      expect(exporter.droppedSpanCount).toBe(4 * representativeSpans().length);
-      await waitFor(() => hung.received.length === 8);
-      expect(hung.received).toHaveLength(8);
-      // Closing the intake fails the hung requests: nothing stays pending.
-      await hung.close();
-      await exporter.forceFlush();
+        expect(results.slice(0, 10).map((r) => r.code)).toEqual(Array(10).fill(ExportResultCode.SUCCESS));
+        expect(results.slice(10).map((r) => r.error?.message)).toEqual(Array(2).fill('8 trace requests unanswered and the backlog full'));
+        expect(exporter.droppedSpanCount).toBe(2 * perBatch);
+        await waitFor(() => slow.received.length === 8);
+        expect(slow.received).toHaveLength(8);
+
+        await exporter.forceFlush();
+        // The two queued batches went out together once a reply freed a slot.
+        expect(slow.traceRequests).toHaveLength(9);
+        expect(slow.receivedSpans()).toHaveLength(10 * perBatch);
+      } finally {
+        await slow.close();
+      }
     });
 
     it('waits for pending exports in forceFlush and refuses after shutdown', async () => {
