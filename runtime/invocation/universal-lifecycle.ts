@@ -43,9 +43,9 @@ export const universalLifecycle: InvocationLifecycle = {
   },
 
   async report(root, outcome) {
-    // A started invocation whose end-invocation route is backing off: skip the call rather than pay its deadline again.
     if (!root.extensionStarted) return;
     const endpoint = extensionEndpoint(root.config);
+    // end-invocation has a health of its own: while it backs off, skip it rather than pay its deadline again.
     if (!isRouteAvailable(endpoint, 'end-invocation')) return;
     const body = isFailure(outcome) ? '{}' : resultBody(outcome.result);
     await endInvocation(endpoint, endInvocationHeaders(root, outcome), body);
