@@ -115,7 +115,7 @@ export class DatadogSpanExporter implements SpanExporter {
     }
     if (this.#inFlight.size >= MAX_IN_FLIGHT) {
       const dropped = this.#backlog.add(traces);
-      resultCallback(dropped > 0 ? this.dropped(dropped, `${MAX_IN_FLIGHT} trace requests unanswered and the backlog full`) : { code: SUCCESS });
+      resultCallback(dropped > 0 ? this.dropped(dropped, 'trace backlog full') : { code: SUCCESS });
       return;
     }
     this.send([...this.#backlog.take(), ...traces], resultCallback);

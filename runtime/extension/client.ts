@@ -26,8 +26,8 @@ export const ERROR_HEADER = {
 type LifecycleRoute = 'start-invocation' | 'end-invocation';
 
 const IMPACT: Record<LifecycleRoute, string> = {
-  'start-invocation': 'invocations are traced with trace ids of their own, not the upstream trace',
-  'end-invocation': 'the extension cannot build the aws.lambda span',
+  'start-invocation': 'traces do not continue upstream ones',
+  'end-invocation': 'no aws.lambda span',
 };
 
 /**

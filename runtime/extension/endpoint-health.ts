@@ -67,7 +67,7 @@ export class EndpointHealth {
   }
 
   succeeded(): void {
-    if (this.#backingOff) log.warn(`Datadog extension: ${this.#route} answers again; tracing through it resumed`, { route: this.#route });
+    if (this.#backingOff) log.warn(`Datadog extension: ${this.#route} answers again`);
     this.#failures = 0;
     this.#retryAt = 0;
     this.#backingOff = false;
@@ -87,21 +87,13 @@ export class EndpointHealth {
     this.#retryAt = this.#now() + windowMs;
     if (this.#backingOff) return;
     this.#backingOff = true;
-    const cost =
-      costMs <= 0 ? 'the invocations did not wait for it' : kind === 'timeout' ? `each attempt cost ${Math.round(costMs)} ms` : 'each attempt failed at once';
-    const probing = costly ? `probing again after ${windowMs} ms, then less often` : `probing again every ${windowMs} ms`;
-    log.warn(`Datadog extension: ${this.#route} failed ${this.#failures} times in a row (${cost}); backing off, ${probing}. Meanwhile ${this.#impact}.`, {
-      route: this.#route,
-      kind,
+    const cost = costMs <= 0 ? 'invocations did not wait' : costly ? `each cost ${Math.round(costMs)} ms` : 'each failed at once';
+    log.warn(`Datadog extension: ${this.#route} failed ${this.#failures} times (${cost}); backing off, probing ${costly ? 'after' : 'every'} ${windowMs} ms${costly ? ', then less often' : ''}. Meanwhile ${this.#impact}`, {
       reason: reason instanceof Error ? reason.message : reason,
     });
   }
 
   get consecutiveFailures(): number {
     return this.#failures;
-  }
-
-  get backingOff(): boolean {
-    return this.#backingOff;
   }
 }

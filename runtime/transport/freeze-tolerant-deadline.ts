@@ -6,39 +6,28 @@
  * monotonic clock), the wait spanned a freeze or a stalled event loop, not a slow peer: the
  * budget starts again instead.
  */
-export class FreezeTolerantDeadline {
-  #timer: NodeJS.Timeout;
-  #armedAt = performance.now();
-  #unref = false;
+export interface FreezeTolerantDeadline {
+  clear(): void;
+  /** From now on the deadline does not keep the process alive. */
+  unref(): void;
+}
 
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly onExpired: () => void,
-  ) {
-    this.#timer = this.arm();
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-  }
-
-  unref(): void {
-    this.#unref = true;
-    this.#timer.unref();
-  }
-
-  private arm(): NodeJS.Timeout {
-    this.#armedAt = performance.now();
-    const timer = setTimeout(() => this.fired(), this.timeoutMs);
-    if (this.#unref) timer.unref();
-    return timer;
-  }
-
-  private fired(): void {
-    if (performance.now() - this.#armedAt > 2 * this.timeoutMs) {
-      this.#timer = this.arm();
-      return;
-    }
-    this.onExpired();
-  }
+// A closure rather than a class: minified, its state names shrink and private fields do not.
+export function freezeTolerantDeadline(timeoutMs: number, onExpired: () => void): FreezeTolerantDeadline {
+  let unref = false;
+  let armedAt = 0;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    armedAt = performance.now();
+    timer = setTimeout(() => (performance.now() - armedAt > 2 * timeoutMs ? arm() : onExpired()), timeoutMs);
+    if (unref) timer.unref();
+  };
+  arm();
+  return {
+    clear: () => clearTimeout(timer),
+    unref: () => {
+      unref = true;
+      timer.unref();
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type * as Net from 'node:net';
 import { context } from '@opentelemetry/api';
 import { builtin } from '../builtins';
 import { suppressTracing } from '../tracing/suppress-tracing';
-import { FreezeTolerantDeadline } from './freeze-tolerant-deadline';
+import { freezeTolerantDeadline } from './freeze-tolerant-deadline';
 import { ResponseParser } from './http1-response';
 
 /**
@@ -30,8 +30,9 @@ export interface LoopbackRequest {
   readonly body: string | Uint8Array;
   readonly timeoutMs: number;
   /**
-   * Called once, when the whole request has been handed to the operating system: from then
-   * on the peer receives it even if the process is frozen before the response arrives.
+   * Called when the whole request has been handed to the operating system: from then on the
+   * peer receives it even if the process is frozen before the response arrives. Called
+   * again if the one retry rewrites the request.
    * @default - not called
    */
   readonly onWritten?: () => void;
@@ -75,19 +76,6 @@ const origins = new Map<string, Origin>();
 const targets = new Map<string, Target>();
 
 export function loopbackRequest(request: LoopbackRequest): Promise<LoopbackResponse> {
-  const onWritten = request.onWritten;
-  if (onWritten) {
-    // A retry writes the request again: report the first hand-off only.
-    let called = false;
-    request = {
-      ...request,
-      onWritten: () => {
-        if (called) return;
-        called = true;
-        onWritten();
-      },
-    };
-  }
   return context.with(suppressTracing(context.active()), () =>
     attempt(request).catch((error: RequestError) => {
       // A socket kept alive across a Lambda freeze may have been closed by the peer meanwhile.
@@ -219,9 +207,7 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
       if (response) finish(undefined, { ...response, keepAlive: false });
       else finish(withCode(new Error('connection closed before the response'), 'ECONNRESET'));
     };
-    const deadline = new FreezeTolerantDeadline(request.timeoutMs, () =>
-      finish(withCode(new Error(`no response within ${request.timeoutMs} ms`), 'ETIMEDOUT')),
-    );
+    const deadline = freezeTolerantDeadline(request.timeoutMs, () => finish(withCode(new Error(`no response within ${request.timeoutMs} ms`), 'ETIMEDOUT')));
     socket.ref();
     socket.on('data', onData).on('error', onError).once('close', onClose).once('end', onClose);
     try {

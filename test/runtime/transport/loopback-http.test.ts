@@ -53,7 +53,7 @@ describe('loopbackRequest', () => {
     expect(response.body).toBe('answered before the freeze');
   });
 
-  it('reports the hand-off to the OS once, before the reply', async () => {
+  it('reports the hand-off to the OS before the reply', async () => {
     const order: string[] = [];
     handle = (_req, res) => setTimeout(() => res.writeHead(200).end('late'), 30);
     const response = await loopbackRequest({ url, headers: {}, body: 'x'.repeat(100_000), timeoutMs: 1000, background: true, onWritten: () => order.push('written') });
