@@ -22,7 +22,9 @@ function write(level: Exclude<LogLevel, 'off'>, message: string, detail?: unknow
   if (detail !== undefined) line.detail = describe(detail);
   try {
     const text = JSON.stringify(line);
-    if (level === 'error' || level === 'warn') console.error(text);
+    // Lambda marks console.error lines as ERROR: only errors go there.
+    if (level === 'error') console.error(text);
+    else if (level === 'warn') console.warn(text);
     else console.log(text);
   } catch {
     // A logger that throws would break the promise it exists to keep.

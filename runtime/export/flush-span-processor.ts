@@ -35,7 +35,20 @@ export class FlushSpanProcessor implements SpanProcessor {
     return this.#buffer.length;
   }
 
-  forceFlush(): Promise<void> {
+  /**
+   * Exports the buffered spans and waits for the exporter to deliver everything it has sent
+   * (the OTel contract: after it resolves, nothing is pending).
+   */
+  async forceFlush(): Promise<void> {
+    await this.handOff();
+    await this.exporter.forceFlush?.();
+  }
+
+  /**
+   * Exports the buffered spans and resolves when the exporter reports the export done; for
+   * `DatadogSpanExporter`, when the request has been handed to the OS. What the invocation waits for.
+   */
+  handOff(): Promise<void> {
     if (this.#dropped > 0) {
       log.debug(`dropped ${this.#dropped} spans over the buffer limit of ${this.maxBuffered}`);
       this.#dropped = 0;

@@ -4,10 +4,11 @@ import { globalSlot } from '../global-state';
 import { newSpanId, newTraceId } from '../tracing/ids';
 import { log } from '../log';
 import { EndpointHealth } from '../extension/endpoint-health';
-import { loopbackRequest } from '../transport/loopback-http';
+import { hasConnected, loopbackRequest } from '../transport/loopback-http';
 import { LIBRARY_VERSION } from '../version';
 import type { DatadogTrace } from './datadog-span';
 import { toDatadogSpan, type SpanMappingOptions } from './span-mapping';
+import { TraceBacklog } from './trace-backlog';
 import { readDatadogTraceState } from './trace-state';
 import { encodeTraces } from './v04-encoder';
 
@@ -33,6 +34,12 @@ export interface DatadogSpanExporterOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** @default 1000 */
   readonly timeoutMs?: number;
+  /**
+   * Spans kept while 8 trace requests are unanswered (a slow intake); they go out with the
+   * next request. Beyond it, spans are dropped and counted (`droppedSpanCount`).
+   * @default 10000
+   */
+  readonly maxQueuedSpans?: number;
   /** Writes one log line (the `log` mode). @default process.stdout */
   readonly writeLine?: (line: string) => void;
 }
@@ -41,6 +48,9 @@ export interface DatadogSpanExporterOptions {
 const SUCCESS = 0 as ExportResultCode.SUCCESS;
 const FAILED = 1 as ExportResultCode.FAILED;
 
+// Unanswered PUTs at a time, each on its own connection. Beyond it traces wait in a bounded backlog.
+const MAX_IN_FLIGHT = 8;
+
 // dd-trace's log exporter keeps each line under 64 KB so CloudWatch does not split it.
 const MAX_LOG_LINE = 64 * 1024;
 
@@ -48,6 +58,11 @@ const MAX_LOG_LINE = 64 * 1024;
  * OTel `SpanExporter` that sends finished spans to the Datadog Lambda Extension's trace
  * intake as one v0.4 msgpack request per export. Never throws; reports failures through
  * the result callback.
+ *
+ * An export completes when the request has been handed to the operating system, not when
+ * the intake answers: spans carry their own ids, so the extension takes them whenever it
+ * reads them, and the invocation does not wait for its reply (`forceFlush()` does). The
+ * reply is still read, in the background, to keep the route's health.
  */
 export class DatadogSpanExporter implements SpanExporter {
   readonly #mode: 'agent' | 'log' | 'none';
@@ -55,14 +70,18 @@ export class DatadogSpanExporter implements SpanExporter {
   readonly #timeoutMs: number;
   readonly #mapping: SpanMappingOptions;
   readonly #writeLine: (line: string) => void;
-  readonly #health = new EndpointHealth();
-  readonly #pending = new Set<Promise<void>>();
+  readonly #health = new EndpointHealth({ route: 'trace intake', impact: 'spans are dropped' });
+  /** Requests written and not yet answered. */
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #backlog: TraceBacklog;
+  #droppedSpans = 0;
   #shutdown = false;
 
   constructor(options: DatadogSpanExporterOptions) {
     this.#mode = options.mode ?? 'agent';
     this.#url = `${(options.url ?? 'http://127.0.0.1:8126').replace(/\/+$/, '')}/v0.4/traces`;
     this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#backlog = new TraceBacklog(options.maxQueuedSpans ?? 10_000);
     this.#writeLine = options.writeLine ?? ((line) => process.stdout.write(`${line}\n`));
     this.#mapping = {
       service: options.service,
@@ -78,6 +97,10 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback({ code: this.#shutdown ? FAILED : SUCCESS });
       return;
     }
+    if (this.#mode === 'agent' && !this.#health.isAvailable()) {
+      resultCallback(this.dropped(spans.length, 'trace intake backing off'));
+      return;
+    }
     let traces: DatadogTrace[];
     try {
       traces = this.toTraces(spans);
@@ -90,9 +113,17 @@ export class DatadogSpanExporter implements SpanExporter {
       resultCallback(this.writeLog(traces));
       return;
     }
-    const sent = this.send(traces).then(resultCallback);
-    this.#pending.add(sent);
-    void sent.finally(() => this.#pending.delete(sent));
+    if (this.#inFlight.size >= MAX_IN_FLIGHT) {
+      const dropped = this.#backlog.add(traces);
+      resultCallback(dropped > 0 ? this.dropped(dropped, 'trace backlog full') : { code: SUCCESS });
+      return;
+    }
+    this.send([...this.#backlog.take(), ...traces], resultCallback);
+  }
+
+  /** Spans dropped because the intake was backing off, or was slow and the backlog full. */
+  get droppedSpanCount(): number {
+    return this.#droppedSpans;
   }
 
   /** Groups spans into one chunk per trace id and adds the chunk tags to each chunk's first span. */
@@ -122,10 +153,29 @@ export class DatadogSpanExporter implements SpanExporter {
     return encodeTraces(traces);
   }
 
-  private async send(traces: DatadogTrace[]): Promise<ExportResult> {
-    if (!this.#health.isAvailable()) return { code: FAILED, error: new Error('trace intake backing off') };
+  private dropped(spanCount: number, reason: string): ExportResult {
+    this.#droppedSpans += spanCount;
+    log.debug(`dropped ${spanCount} spans: ${reason}`, { droppedSpans: this.#droppedSpans });
+    return { code: FAILED, error: new Error(reason) };
+  }
+
+  /** Sends the backlog once a request slot is free (and the intake not backing off). */
+  private drainBacklog(): void {
+    if (this.#backlog.spanCount === 0 || this.#inFlight.size >= MAX_IN_FLIGHT || !this.#health.isAvailable()) return;
+    this.send(this.#backlog.take(), () => undefined);
+  }
+
+  /** Writes the PUT; `resultCallback` runs once it is handed to the OS (or failed before). */
+  private send(traces: DatadogTrace[], resultCallback: (result: ExportResult) => void): void {
+    let reported = false;
+    const report = (result: ExportResult) => {
+      if (reported) return;
+      reported = true;
+      resultCallback(result);
+    };
+    let request: Promise<void>;
     try {
-      const response = await loopbackRequest({
+      request = loopbackRequest({
         url: this.#url,
         method: 'PUT',
         headers: {
@@ -137,16 +187,28 @@ export class DatadogSpanExporter implements SpanExporter {
           'x-datadog-trace-count': String(traces.length),
         },
         body: this.encode(traces),
-        timeoutMs: this.#health.timeoutFor(this.#timeoutMs),
+        timeoutMs: this.#health.timeoutFor(this.#timeoutMs, !hasConnected(this.#url)),
+        background: true,
+        onWritten: () => report({ code: SUCCESS }),
+      }).then((response) => {
+        if (response.status >= 400) throw new Error(`trace intake answered ${response.status}: ${response.body.slice(0, 200)}`);
+        this.#health.succeeded();
+        report({ code: SUCCESS });
       });
-      if (response.status >= 400) throw new Error(`trace intake answered ${response.status}: ${response.body.slice(0, 200)}`);
-      this.#health.succeeded();
-      return { code: SUCCESS };
     } catch (error) {
-      this.#health.failed();
-      log.debug('trace export failed', error);
-      return { code: FAILED, error: error as Error };
+      request = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    const settled = request.catch((error: NodeJS.ErrnoException) => {
+      // Not awaited by the invocation: its cost to the invocation is nil whatever the failure.
+      this.#health.failed(error?.code === 'ETIMEDOUT' ? 'timeout' : 'fast', 0, error);
+      log.debug('trace export failed', error);
+      report({ code: FAILED, error });
+    });
+    this.#inFlight.add(settled);
+    void settled.then(() => {
+      this.#inFlight.delete(settled);
+      this.drainBacklog();
+    });
   }
 
   private writeLog(traces: DatadogTrace[]): ExportResult {
@@ -172,8 +234,13 @@ export class DatadogSpanExporter implements SpanExporter {
     }
   }
 
+  /** Sends the backlog and waits until every request written so far has been answered (or failed). */
   async forceFlush(): Promise<void> {
-    await Promise.all(this.#pending);
+    this.drainBacklog();
+    while (this.#inFlight.size > 0) {
+      await Promise.all(this.#inFlight);
+      this.drainBacklog();
+    }
   }
 
   async shutdown(): Promise<void> {

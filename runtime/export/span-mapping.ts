@@ -96,8 +96,8 @@ export function toDatadogSpan(span: ReadableSpan, options: SpanMappingOptions): 
     trace_id: hexToBigInt(spanContext.traceId.slice(16)),
     span_id: hexToBigInt(spanContext.spanId),
     parent_id: span.parentSpanContext ? hexToBigInt(span.parentSpanContext.spanId) : 0n,
-    start: hrTimeToNanos(span.startTime),
-    duration: nonNegative(hrTimeToNanos(span.duration)),
+    start: int64(hrTimeToNanos(span.startTime)),
+    duration: int64(hrTimeToNanos(span.duration)),
     error,
     meta,
     metrics,
@@ -110,8 +110,11 @@ function hrTimeToNanos([seconds, nanos]: HrTime): bigint {
   return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
 }
 
-function nonNegative(value: bigint): bigint {
-  return value < 0n ? 0n : value;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The intake reads start and duration as int64 and zeroes what does not fit: clamp into [0, 2^63 − 1]. */
+function int64(value: bigint): bigint {
+  return value < 0n ? 0n : value > INT64_MAX ? INT64_MAX : value;
 }
 
 function stringOf(value: AttributeValue | undefined): string | undefined {

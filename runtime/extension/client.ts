@@ -2,7 +2,7 @@ import { log } from '../log';
 import { extractFromHeaders } from '../propagation/headers';
 import type { DatadogTraceContext } from '../tracing/trace-context';
 import { EndpointHealth } from './endpoint-health';
-import { loopbackRequest, type LoopbackResponse } from '../transport/loopback-http';
+import { hasConnected, loopbackRequest, type LoopbackResponse } from '../transport/loopback-http';
 import { globalSlot } from '../global-state';
 
 /**
@@ -23,14 +23,24 @@ export const ERROR_HEADER = {
   STACK: 'x-datadog-invocation-error-stack',
 } as const;
 
-/** One health record per extension URL, shared by every copy of the library in the process. */
-function healthOf(url: string): EndpointHealth {
-  return globalSlot(`health:${url}`, () => new EndpointHealth());
+type LifecycleRoute = 'start-invocation' | 'end-invocation';
+
+const IMPACT: Record<LifecycleRoute, string> = {
+  'start-invocation': 'traces do not continue upstream ones',
+  'end-invocation': 'no aws.lambda span',
+};
+
+/**
+ * One health record per route and extension URL, shared by every copy of the library in the
+ * process: a hung end-invocation backs off even while start-invocation answers.
+ */
+function healthOf(endpoint: ExtensionEndpoint, route: LifecycleRoute): EndpointHealth {
+  return globalSlot(`health:${endpoint.url}/lambda/${route}`, () => new EndpointHealth({ route, impact: IMPACT[route] }));
 }
 
-/** True while the lifecycle API is not backing off after a failure. */
-export function isExtensionAvailable(endpoint: ExtensionEndpoint): boolean {
-  return healthOf(endpoint.url).isAvailable();
+/** True while the route is not backing off after failures. */
+export function isRouteAvailable(endpoint: ExtensionEndpoint, route: LifecycleRoute): boolean {
+  return healthOf(endpoint, route).isAvailable();
 }
 
 /** What start-invocation gave: whether the extension answered, and the context it extracted. */
@@ -57,23 +67,26 @@ export async function endInvocation(endpoint: ExtensionEndpoint, headers: Record
 /** One lifecycle call with its health bookkeeping: the 2xx response, or undefined on any failure. */
 async function callLifecycle(
   endpoint: ExtensionEndpoint,
-  route: 'start-invocation' | 'end-invocation',
+  route: LifecycleRoute,
   headers: Record<string, string>,
   body: string,
 ): Promise<LoopbackResponse | undefined> {
-  const health = healthOf(endpoint.url);
+  const health = healthOf(endpoint, route);
+  const url = `${endpoint.url}/lambda/${route}`;
+  const startedAt = performance.now();
   try {
     const response = await loopbackRequest({
-      url: `${endpoint.url}/lambda/${route}`,
+      url,
       headers: { 'content-type': 'application/json', ...headers },
       body,
-      timeoutMs: health.timeoutFor(endpoint.timeoutMs),
+      timeoutMs: health.timeoutFor(endpoint.timeoutMs, !hasConnected(url)),
     });
     if (response.status >= 400) throw new Error(`${route} answered ${response.status}`);
     health.succeeded();
     return response;
   } catch (error) {
-    health.failed();
+    const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+    health.failed(timedOut ? 'timeout' : 'fast', performance.now() - startedAt, error);
     log.debug(`${route} failed`, error);
     return undefined;
   }

@@ -24,7 +24,7 @@ export function schedulePrewarm(getConfig: () => DatadogConfig): void {
       const config = getConfig();
       if (!config.traceEnabled || !isExtensionInstalled(config.extensionPath)) return;
       if (config.universalInstrumentation) preconnect(`${config.extensionUrl}/lambda/start-invocation`);
-      loopbackRequest({ url: `${config.traceAgentUrl}/info`, method: 'GET', headers: {}, body: '', timeoutMs: 1000 }).catch((error) =>
+      loopbackRequest({ url: `${config.traceAgentUrl}/info`, method: 'GET', headers: {}, body: '', timeoutMs: 1000, background: true }).catch((error) =>
         log.debug('prewarm request failed', error),
       );
     } catch (error) {

@@ -1,6 +1,6 @@
 import { context as otelContext, trace, TraceFlags } from '@opentelemetry/api';
 import type { DatadogConfig } from '../config';
-import { endInvocation, isExtensionAvailable, REQUEST_ID_HEADER, startInvocation, type ExtensionEndpoint } from '../extension/client';
+import { endInvocation, isRouteAvailable, REQUEST_ID_HEADER, startInvocation, type ExtensionEndpoint } from '../extension/client';
 import { isExtensionInstalled } from '../extension/presence';
 import { datadogTraceState } from '../export/trace-state';
 import { hexIdToDecimal, newSpanId, newTraceId, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
@@ -23,7 +23,7 @@ export const universalLifecycle: InvocationLifecycle = {
 
   async start({ event, config, requestId }) {
     const endpoint = extensionEndpoint(config);
-    const useExtension = isExtensionInstalled(config.extensionPath) && isExtensionAvailable(endpoint);
+    const useExtension = isExtensionInstalled(config.extensionPath) && isRouteAvailable(endpoint, 'start-invocation');
     const started = useExtension ? await startInvocation(endpoint, requestId, eventBody(event)) : undefined;
     const upstream = started?.context;
     // Only a start that was answered makes end-invocation due.
@@ -44,8 +44,11 @@ export const universalLifecycle: InvocationLifecycle = {
 
   async report(root, outcome) {
     if (!root.extensionStarted) return;
+    const endpoint = extensionEndpoint(root.config);
+    // end-invocation has a health of its own: while it backs off, skip it rather than pay its deadline again.
+    if (!isRouteAvailable(endpoint, 'end-invocation')) return;
     const body = isFailure(outcome) ? '{}' : resultBody(outcome.result);
-    await endInvocation(extensionEndpoint(root.config), endInvocationHeaders(root, outcome), body);
+    await endInvocation(endpoint, endInvocationHeaders(root, outcome), body);
   },
 };
 

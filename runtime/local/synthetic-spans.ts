@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { plausibleEventTime } from './event-time';
 import { msToHrTime } from './time';
 import type { InferredSpanSpec } from './trigger';
 
@@ -30,7 +31,7 @@ export function createSyntheticSpans(tracer: Tracer, specs: readonly InferredSpa
   let context = parent;
   const spans: Array<SyntheticSpans['spans'][number]> = [];
   for (const spec of specs) {
-    const startMs = Math.min(spec.startMs ?? input.invocationStartMs, input.invocationStartMs);
+    const startMs = plausibleEventTime(spec.startMs, input.invocationStartMs) ?? input.invocationStartMs;
     const span = tracer.startSpan(
       spec.name,
       {
@@ -77,7 +78,9 @@ export function endSyntheticSpans(synthetic: SyntheticSpans, outcome: SyntheticS
     const inner = spans[index + 1];
     const innermost = inner === undefined;
     let endMs: number;
-    if (spec.endMs !== undefined) endMs = spec.endMs;
+    // An event's end time (an authorizer's) is no later than the invocation's start.
+    const eventEndMs = plausibleEventTime(spec.endMs, outcome.invocationStartMs);
+    if (eventEndMs !== undefined) endMs = eventEndMs;
     else if (inner) endMs = inner.startMs;
     else endMs = spec.synchronicity === 'sync' ? outcome.invocationEndMs : outcome.invocationStartMs;
     if (spec.synchronicity === 'sync' && innermost) {

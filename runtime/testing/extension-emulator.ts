@@ -25,7 +25,11 @@ export type FailureMode =
   /** Answer 200 with malformed trace headers and body. */
   | 'garbage'
   /** Drop the connection. */
-  | 'reset';
+  | 'reset'
+  /** Answer normally, but only after `slowResponseMs` (default 300 ms). */
+  | 'slow'
+  /** Answer bytes that are not HTTP, then close. */
+  | 'malformed';
 
 /** A span as decoded from the wire: ids, `start` and `duration` as BigInt. */
 export interface DecodedSpan {
@@ -103,9 +107,13 @@ export class ExtensionEmulator {
   readonly received: Route[] = [];
 
   readonly #failures = new Map<Route, FailureMode>();
+  /** How late the `slow` failure mode answers. */
+  slowResponseMs = 300;
   readonly #hanging = new Set<ServerResponse>();
   readonly #pendingStarts = new Map<string, StartRecord>();
   readonly #extensionDir: string;
+  /** Lifecycle and intake ports, kept across `stop()`. */
+  #ports: readonly [number, number] = [0, 0];
 
   private constructor(
     private readonly lifecycle: Server,
@@ -132,15 +140,16 @@ export class ExtensionEmulator {
     lifecycle.on('request', (req, res) => void emulator.onLifecycle(req, res));
     intake.on('request', (req, res) => void emulator.onIntake(req, res));
     await Promise.all([listen(lifecycle), listen(intake)]);
+    emulator.#ports = [(lifecycle.address() as AddressInfo).port, (intake.address() as AddressInfo).port];
     return emulator;
   }
 
   get lifecycleUrl(): string {
-    return `http://127.0.0.1:${(this.lifecycle.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.#ports[0]}`;
   }
 
   get traceUrl(): string {
-    return `http://127.0.0.1:${(this.intake.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.#ports[1]}`;
   }
 
   /**
@@ -186,6 +195,19 @@ export class ExtensionEmulator {
     this.#pendingStarts.clear();
   }
 
+  /** Stops listening on both ports, as when the extension process dies; `restart()` brings it back on the same ports. */
+  async stop(): Promise<void> {
+    for (const res of this.#hanging) res.destroy();
+    this.#hanging.clear();
+    await Promise.all([closeServer(this.lifecycle), closeServer(this.intake)]);
+  }
+
+  /** Listens again on the ports it had before `stop()`. */
+  async restart(): Promise<void> {
+    const [lifecyclePort, intakePort] = this.#ports;
+    await Promise.all([listen(this.lifecycle, lifecyclePort), listen(this.intake, intakePort)]);
+  }
+
   async close(): Promise<void> {
     for (const res of this.#hanging) res.destroy();
     this.#hanging.clear();
@@ -203,7 +225,7 @@ export class ExtensionEmulator {
     }
     const recorded: RecordedRequest = { route, headers: req.headers, body, receivedAt: process.hrtime.bigint() };
     this.received.push(route);
-    if (this.misbehave(route, res)) return;
+    if (await this.misbehave(route, res)) return;
     if (route === 'start-invocation') this.onStart(recorded, res);
     else this.onEnd(recorded, res);
   }
@@ -295,7 +317,7 @@ export class ExtensionEmulator {
       return;
     }
     this.received.push('traces');
-    if (this.misbehave('traces', res)) return;
+    if (await this.misbehave('traces', res)) return;
     let traces: DecodedSpan[][];
     try {
       traces = decode(body, { useBigInt64: true }) as DecodedSpan[][];
@@ -308,10 +330,16 @@ export class ExtensionEmulator {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"rate_by_service":{}}');
   }
 
-  private misbehave(route: Route, res: ServerResponse): boolean {
+  /** Applies the route's failure mode; true when the response is handled (or never will be). */
+  private async misbehave(route: Route, res: ServerResponse): Promise<boolean> {
     const mode = this.#failures.get(route);
     if (!mode) return false;
-    if (mode === 'status-500') res.writeHead(500).end('emulated failure');
+    if (mode === 'slow') {
+      await new Promise((resolve) => setTimeout(resolve, this.slowResponseMs));
+      return res.destroyed;
+    }
+    if (mode === 'malformed') res.socket?.end('HTTP/1.1 banana\r\nnot a header\r\n\r\n');
+    else if (mode === 'status-500') res.writeHead(500).end('emulated failure');
     else if (mode === 'hang') this.#hanging.add(res);
     else if (mode === 'reset') res.socket?.destroy();
     else res.writeHead(200, { [HEADER.TRACE_ID]: 'not-a-number', [HEADER.SAMPLING_PRIORITY]: 'high', [HEADER.TAGS]: '_dd.p.tid=zz' }).end('<html>');
@@ -325,10 +353,13 @@ function normalizeSpan(span: DecodedSpan): DecodedSpan {
   return { ...span, trace_id: big(span.trace_id), span_id: big(span.span_id), parent_id: big(span.parent_id ?? 0), start: big(span.start), duration: big(span.duration) };
 }
 
-function listen(server: Server): Promise<void> {
+function listen(server: Server, port = 0): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }
 

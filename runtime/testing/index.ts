@@ -15,3 +15,4 @@ export {
 export { renderTraceTree, summarizeTrace, type TraceSummary, type TraceTreeOptions } from './trace-tree';
 export { LocalSqsQueue, type LocalSqsMessage, type LocalSqsQueueOptions, type WireAttribute } from './local-sqs-queue';
 export { createLambdaContext } from './lambda-context';
+export { flushTraces } from './flush-traces';

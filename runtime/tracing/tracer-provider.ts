@@ -78,8 +78,9 @@ export function createTracerProvider(options: CreateTracerProviderOptions = {}):
   const processor = new FlushSpanProcessor(options.exporter ?? createDefaultExporter(config));
   const provider = loadSdk().newBasicTracerProvider(processor);
   if (options.registerGlobal ?? true) registerGlobally(provider);
-  // Our exporter's requests carry their own deadline; an exporter of the caller's may hang.
-  const flush: BoundedFlush = options.exporter ? (timeoutMs) => withDeadline(processor.forceFlush(), timeoutMs) : () => processor.forceFlush();
+  // The invocation waits for the hand-off only. Our exporter reports it once the request is
+  // written, so it needs no deadline; an exporter of the caller's may hang.
+  const flush: BoundedFlush = options.exporter ? (timeoutMs) => withDeadline(processor.handOff(), timeoutMs) : () => processor.handOff();
   register({ provider, flush });
   return provider;
 }

@@ -2,6 +2,7 @@ import type * as Net from 'node:net';
 import { context } from '@opentelemetry/api';
 import { builtin } from '../builtins';
 import { suppressTracing } from '../tracing/suppress-tracing';
+import { freezeTolerantDeadline } from './freeze-tolerant-deadline';
 import { ResponseParser } from './http1-response';
 
 /**
@@ -28,6 +29,19 @@ export interface LoopbackRequest {
   readonly headers: Record<string, string>;
   readonly body: string | Uint8Array;
   readonly timeoutMs: number;
+  /**
+   * Called when the whole request has been handed to the operating system: from then on the
+   * peer receives it even if the process is frozen before the response arrives. Called
+   * again if the one retry rewrites the request.
+   * @default - not called
+   */
+  readonly onWritten?: () => void;
+  /**
+   * The caller does not await the response (the trace PUT): once written, neither the socket
+   * nor the deadline keeps the process alive.
+   * @default false
+   */
+  readonly background?: boolean;
 }
 
 // Responses we read are tiny (`{}`, `{"rate_by_service":{}}`); cap what a broken peer can make us buffer.
@@ -39,6 +53,8 @@ interface Origin {
   readonly host: string;
   readonly port: number;
   readonly idle: PooledSocket[];
+  /** A connection to it has succeeded at least once in this process: the peer is listening. */
+  connected: boolean;
 }
 
 interface Target {
@@ -82,6 +98,15 @@ export function preconnect(url: string): void {
   }
 }
 
+/** True once a connection to `url`'s origin has been established in this process. */
+export function hasConnected(url: string): boolean {
+  try {
+    return targetOf(url).origin.connected;
+  } catch {
+    return false;
+  }
+}
+
 function targetOf(url: string): Target {
   let target = targets.get(url);
   if (!target) {
@@ -92,7 +117,7 @@ function targetOf(url: string): Target {
     const key = `${host}:${port}`;
     let origin = origins.get(key);
     if (!origin) {
-      origin = { host, port, idle: [] };
+      origin = { host, port, idle: [], connected: false };
       origins.set(key, origin);
     }
     target = { origin, path: `${parsed.pathname}${parsed.search}`, hostHeader: parsed.host };
@@ -104,6 +129,9 @@ function targetOf(url: string): Target {
 function connect(origin: Origin): Net.Socket {
   const socket = builtin<typeof Net>('node:net').connect({ host: origin.host, port: origin.port });
   socket.setNoDelay(true);
+  socket.once('connect', () => {
+    origin.connected = true;
+  });
   return socket;
 }
 
@@ -152,7 +180,7 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
     const finish = (error: RequestError | undefined, response?: LoopbackResponse & { keepAlive?: boolean }) => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
+      deadline.clear();
       socket.off('data', onData).off('error', onError).off('close', onClose).off('end', onClose);
       if (error) {
         socket.destroy();
@@ -179,12 +207,18 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
       if (response) finish(undefined, { ...response, keepAlive: false });
       else finish(withCode(new Error('connection closed before the response'), 'ECONNRESET'));
     };
-    const deadline = setTimeout(() => finish(withCode(new Error(`no response within ${request.timeoutMs} ms`), 'ETIMEDOUT')), request.timeoutMs);
+    const deadline = freezeTolerantDeadline(request.timeoutMs, () => finish(withCode(new Error(`no response within ${request.timeoutMs} ms`), 'ETIMEDOUT')));
     socket.ref();
     socket.on('data', onData).on('error', onError).once('close', onClose).once('end', onClose);
     try {
-      writeRequest(socket, request, target, () => {
+      writeRequest(socket, request, target, (error) => {
+        if (error || settled) return;
         written = true;
+        if (request.background) {
+          socket.unref();
+          deadline.unref();
+        }
+        request.onWritten?.();
       });
     } catch (error) {
       finish(withCode(error, 'EPIPE'));
@@ -196,7 +230,7 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
  * Request line, headers and body in one syscall: a string body goes out as one string write,
  * a binary one as head and body corked together (a single writev, no concatenated copy).
  */
-function writeRequest(socket: Net.Socket, request: LoopbackRequest, target: Target, done: () => void): void {
+function writeRequest(socket: Net.Socket, request: LoopbackRequest, target: Target, done: (error?: Error | null) => void): void {
   const body = request.body;
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   let head = `${request.method ?? 'POST'} ${target.path} HTTP/1.1\r\nhost: ${target.hostHeader}\r\ncontent-length: ${length}\r\n`;

@@ -3,7 +3,7 @@ import { DEFAULTS, ENV, resolveConfig } from '../../runtime/config';
 describe('resolveConfig', () => {
   let warn: jest.SpyInstance;
   beforeEach(() => {
-    warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => warn.mockRestore());
 

@@ -1,5 +1,5 @@
 import { wrapHandler } from '../../../runtime/invocation/wrap-handler';
-import { ExtensionEmulator, type DecodedSpan } from '../../../runtime/testing';
+import { ExtensionEmulator, flushTraces, type DecodedSpan } from '../../../runtime/testing';
 import { lambdaContext } from '../../helpers/lambda-context';
 
 /** One emulated extension for a test file, and a way to run code inside a traced invocation against it. */
@@ -24,9 +24,13 @@ export function tracedInvocations(service = 'orders'): TracedInvocations {
     get extension() {
       return extension!;
     },
-    invoke: <T>(body: (event: unknown) => Promise<T>, event: unknown = {}) => {
+    invoke: async <T>(body: (event: unknown) => Promise<T>, event: unknown = {}) => {
       const handler = wrapHandler(body, { ...extension!.config(), service }) as (event: unknown, context: unknown) => Promise<T>;
-      return handler(event, lambdaContext());
+      try {
+        return await handler(event, lambdaContext());
+      } finally {
+        await flushTraces();
+      }
     },
     spans: () => extension!.spans(),
     span: (name) => {

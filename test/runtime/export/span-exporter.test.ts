@@ -1,13 +1,19 @@
 import { decode } from '@msgpack/msgpack';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { DatadogSpanExporter, toJsonWithIntegers } from '../../../runtime/export/span-exporter';
 import { ExtensionEmulator } from '../../../runtime/testing';
 import { LIBRARY_VERSION } from '../../../runtime/version';
 import { makeSpans, REMOTE_PARENT } from '../../helpers/spans';
 import { decodeWithLibdatadog, wireShapes } from '../../helpers/v04-validator';
 
-const exporterFor = (url = 'http://127.0.0.1:1') => new DatadogSpanExporter({ url, service: 'orders', env: 'prod', version: '1.0.0' });
+const exporterFor = (url = 'http://127.0.0.1:1', timeoutMs?: number) =>
+  new DatadogSpanExporter({ url, service: 'orders', env: 'prod', version: '1.0.0', timeoutMs });
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!condition() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 function exportAsync(exporter: DatadogSpanExporter, spans: ReturnType<typeof makeSpans>) {
   return new Promise<{ code: ExportResultCode; error?: Error }>((resolve) => exporter.export(spans, resolve));
@@ -126,8 +132,10 @@ describe('DatadogSpanExporter', () => {
     afterAll(() => extension.close());
 
     it('PUTs one msgpack request with the Datadog-Meta headers', async () => {
-      const result = await exportAsync(exporterFor(extension.traceUrl), representativeSpans());
+      const exporter = exporterFor(extension.traceUrl);
+      const result = await exportAsync(exporter, representativeSpans());
       expect(result.code).toBe(ExportResultCode.SUCCESS);
+      await exporter.forceFlush();
       expect(extension.traceRequests).toHaveLength(1);
       const request = extension.traceRequests[0]!;
       expect(request.headers).toMatchObject({
@@ -143,17 +151,61 @@ describe('DatadogSpanExporter', () => {
       expect(decode(request.body, { useBigInt64: true })).toHaveLength(2);
     });
 
-    it('reports FAILED with the reason on a 500, and backs off after the second', async () => {
+    it('learns a 500 from the reply after the export completed, and backs off after the second', async () => {
       extension.fail('traces', 'status-500');
       const exporter = exporterFor(extension.traceUrl);
       const first = await exportAsync(exporter, representativeSpans());
+      await exporter.forceFlush();
       const second = await exportAsync(exporter, representativeSpans());
+      await exporter.forceFlush();
       const third = await exportAsync(exporter, representativeSpans());
-      expect(first.code).toBe(ExportResultCode.FAILED);
-      expect(first.error?.message).toContain('500');
-      expect(second.error?.message).toContain('500');
+      // Written is done: the 500 arrives after the invocation stopped waiting.
+      expect(first.code).toBe(ExportResultCode.SUCCESS);
+      expect(second.code).toBe(ExportResultCode.SUCCESS);
       expect(third.error?.message).toContain('backing off');
+      expect(exporter.droppedSpanCount).toBe(representativeSpans().length);
       expect(extension.received).toEqual(['traces', 'traces']);
+    });
+
+    it('completes the export once the request is written, without waiting for a reply that never comes', async () => {
+      extension.fail('traces', 'hang');
+      const exporter = exporterFor(extension.traceUrl, 300);
+      const started = performance.now();
+      const result = await exportAsync(exporter, representativeSpans());
+      const exportMs = performance.now() - started;
+      await exporter.forceFlush();
+      const deliveredMs = performance.now() - started;
+
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
+      expect(exportMs).toBeLessThan(100);
+      // forceFlush waits for the reply, bounded by the request's deadline.
+      expect(deliveredMs).toBeGreaterThanOrEqual(290);
+      expect(extension.received).toEqual(['traces']);
+    });
+
+    it('keeps at most 8 requests unanswered, queues later batches in a bounded backlog sent when a slot frees, and drops (and counts) beyond it', async () => {
+      const slow = await ExtensionEmulator.start();
+      try {
+        slow.fail('traces', 'slow');
+        slow.slowResponseMs = 200;
+        const perBatch = representativeSpans().length;
+        const exporter = new DatadogSpanExporter({ url: slow.traceUrl, service: 'orders', maxQueuedSpans: 2 * perBatch });
+        const results: ExportResult[] = [];
+        for (let i = 0; i < 12; i += 1) results.push(await exportAsync(exporter, representativeSpans()));
+
+        expect(results.slice(0, 10).map((r) => r.code)).toEqual(Array(10).fill(ExportResultCode.SUCCESS));
+        expect(results.slice(10).map((r) => r.error?.message)).toEqual(Array(2).fill('trace backlog full'));
+        expect(exporter.droppedSpanCount).toBe(2 * perBatch);
+        await waitFor(() => slow.received.length === 8);
+        expect(slow.received).toHaveLength(8);
+
+        await exporter.forceFlush();
+        // The two queued batches went out together once a reply freed a slot.
+        expect(slow.traceRequests).toHaveLength(9);
+        expect(slow.receivedSpans()).toHaveLength(10 * perBatch);
+      } finally {
+        await slow.close();
+      }
     });
 
     it('waits for pending exports in forceFlush and refuses after shutdown', async () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTracerProvider, wrapHandler, type WrapHandlerOptions } from '../../../runtime';
 import { createTracerProvider } from '../../../runtime/tracing/tracer-provider';
-import { ExtensionEmulator } from '../../../runtime/testing';
+import { ExtensionEmulator, flushTraces } from '../../../runtime/testing';
 import { lambdaContext } from '../../helpers/lambda-context';
 
 const tracer = () => trace.getTracer('failure-test');
@@ -110,6 +110,7 @@ describe('failure behaviour', () => {
       expect(second.value).toEqual({ statusCode: 200 });
       // Connection refused on loopback is immediate; the trace flush still went to the intake.
       expect(first.ms).toBeLessThan(500);
+      await flushTraces();
       expect(extension.received.filter((r) => r === 'traces')).toHaveLength(2);
     });
 

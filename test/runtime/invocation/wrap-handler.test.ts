@@ -3,7 +3,7 @@ import { context as otelContext, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { wrapHandler, type WrapHandlerOptions } from '../../../runtime';
 import { createTracerProvider } from '../../../runtime/tracing/tracer-provider';
-import { ExtensionEmulator, type DecodedSpan } from '../../../runtime/testing';
+import { ExtensionEmulator, flushTraces, type DecodedSpan } from '../../../runtime/testing';
 import { httpApiEvent, sqsEventWithDatadogContext } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/lambda-context';
 
@@ -49,7 +49,7 @@ describe('wrapHandler against the extension emulator', () => {
     return lambda;
   }
 
-  it('traces a plain event: start, handler under S, end-invocation and the flush before it resolves', async () => {
+  it('traces a plain event: start, handler under S, end-invocation answered and the trace request written before it resolves', async () => {
     // GIVEN a wrapped handler and a plain event
     const handler = wrapHandler(withChildSpans, options);
     const ctx = lambdaContext();
@@ -57,10 +57,12 @@ describe('wrapHandler against the extension emulator', () => {
     // WHEN it is invoked
     const result = await handler({ orderId: '42' }, ctx);
 
-    // THEN the result is untouched and everything reached the extension before the promise resolved
+    // THEN the result is untouched and both lifecycle calls were answered before the promise resolved
     expect(result).toEqual({ statusCode: 200, echo: { orderId: '42' } });
     expect(extension.starts).toHaveLength(1);
     expect(extension.ends).toHaveLength(1);
+    // The trace request was written, not awaited: it arrives once the emulator reads it.
+    await flushTraces();
     expect(extension.traceRequests).toHaveLength(1);
     const start = extension.starts[0]!;
     expect(header(start.headers, 'lambda-runtime-aws-request-id')).toBe(ctx.awsRequestId);
@@ -93,6 +95,7 @@ describe('wrapHandler against the extension emulator', () => {
     });
 
     await handler(event, lambdaContext());
+    await flushTraces();
 
     const spans = extension.spans();
     const lambda = expectOneTraceUnderS(spans, 1429857782600429890n);
@@ -112,6 +115,7 @@ describe('wrapHandler against the extension emulator', () => {
     const event = httpApiEvent({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
 
     await handler(event, lambdaContext());
+    await flushTraces();
 
     const lambda = expectOneTraceUnderS(extension.spans(), BigInt('0x8448eb211c80319c'));
     expect(lambda.parent_id).toBe(BigInt('0xb7ad6b7169203331'));
@@ -129,6 +133,7 @@ describe('wrapHandler against the extension emulator', () => {
     }, options);
 
     await expect(handler({}, lambdaContext())).rejects.toBe(failure);
+    await flushTraces();
 
     const end = extension.ends[0]!;
     expect(header(end.headers, 'x-datadog-invocation-error')).toBe('true');
@@ -154,6 +159,7 @@ describe('wrapHandler against the extension emulator', () => {
     const contexts = Array.from({ length: 10 }, () => lambdaContext());
 
     const results = await Promise.all(contexts.map((ctx, n) => handler({ n }, ctx)));
+    await flushTraces();
 
     expect(results).toEqual(Array.from({ length: 10 }, (_, n) => ({ n })));
     expect(extension.ends).toHaveLength(10);
@@ -181,6 +187,7 @@ describe('wrapHandler against the extension emulator', () => {
     const handler = wrapHandler(async () => circular, options);
 
     const result = await handler({}, lambdaContext());
+    await flushTraces();
 
     expect(result).toBe(circular);
     expect(extension.ends[0]!.result).toEqual({ statusCode: 502 });
@@ -193,6 +200,7 @@ describe('wrapHandler against the extension emulator', () => {
     const handler = wrapHandler(async () => ({ statusCode: 200, body: 'x'.repeat(7 * 1024 * 1024) }), options);
 
     await handler({}, lambdaContext());
+    await flushTraces();
 
     expect(extension.ends[0]!.body.length).toBeLessThan(100);
     expect(extension.ends[0]!.result).toEqual({ statusCode: 200 });
@@ -213,6 +221,7 @@ describe('wrapHandler against the extension emulator', () => {
     expect((handler as unknown as Record<symbol, unknown>)[streamingMarker]).toBe('response');
     expect(handler.length).toBe(userHandler.length);
     await handler.call({ prefix: 'p' }, {}, { write: (s: string) => written.push(s), end: () => written.push('<end>') }, lambdaContext() as never);
+    await flushTraces();
 
     expect(written).toEqual(['p-chunk', '<end>']);
     expect(extension.ends).toHaveLength(1);
@@ -231,6 +240,7 @@ describe('wrapHandler against the extension emulator', () => {
     const handler = wrapHandler(wrapHandler(withChildSpans, options), options);
 
     await handler({}, lambdaContext());
+    await flushTraces();
 
     expect(extension.starts).toHaveLength(1);
     expect(extension.ends).toHaveLength(1);
@@ -240,6 +250,7 @@ describe('wrapHandler against the extension emulator', () => {
     const handler = wrapHandler(withChildSpans, { ...options, traceEnabled: false });
 
     await expect(handler({ a: 1 }, lambdaContext())).resolves.toEqual({ statusCode: 200, echo: { a: 1 } });
+    await flushTraces();
 
     expect(extension.starts).toHaveLength(0);
     expect(extension.ends).toHaveLength(0);
@@ -266,6 +277,7 @@ describe('wrapHandler against the extension emulator', () => {
   it('leaves no active context behind after the invocation', async () => {
     const handler = wrapHandler(withChildSpans, options);
     await handler({}, lambdaContext());
+    await flushTraces();
     expect(trace.getSpanContext(otelContext.active())).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { wrapHandler } from '../../../runtime';
 import { resetColdStart } from '../../../runtime/invocation/cold-start';
 import { setTraceExtractor } from '../../../runtime/local/synthetic-context';
-import { ExtensionEmulator, summarizeTrace, type DecodedSpan } from '../../../runtime/testing';
+import { ExtensionEmulator, flushTraces, summarizeTrace, type DecodedSpan } from '../../../runtime/testing';
 import { apiGatewayV2Event } from '../../fixtures/events/api-gateway-v2';
 import { UPSTREAM } from '../../fixtures/events/carrier';
 import { sqsEvent } from '../../fixtures/events/sqs';
@@ -33,6 +33,7 @@ describe('local span mode end to end', () => {
     );
     const context = lambdaContext({ functionName: 'orders-consumer', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:orders-consumer' });
     await expect(handler(sqsEvent, context)).resolves.toEqual({ batchItemFailures: [] });
+    await flushTraces();
 
     expect(extension.starts).toEqual([]);
     expect(extension.ends).toEqual([]);
@@ -56,6 +57,7 @@ describe('local span mode end to end', () => {
 
     extension.reset();
     await handler(sqsEvent, context);
+    await flushTraces();
     const warm = extension.receivedSpans();
     expect(byName(warm, 'aws.lambda.cold_start')).toEqual([]);
     expect(byName(warm, 'aws.lambda')[0].meta.cold_start).toBe('false');
@@ -68,6 +70,7 @@ describe('local span mode end to end', () => {
       { ...extension.config(), universalInstrumentation: false, service: 'orders' },
     );
     await expect(handler(apiGatewayV2Event(), lambdaContext())).rejects.toBe(failure);
+    await flushTraces();
     const spans = extension.receivedSpans();
     const [lambda] = byName(spans, 'aws.lambda');
     expect(lambda).toMatchObject({ error: 1, meta: expect.objectContaining({ 'error.type': 'RangeError', 'error.message': 'quantity must be positive' }) });
@@ -85,6 +88,7 @@ describe('local span mode end to end', () => {
     try {
       // WHEN it is invoked
       await handler({ meta: { 'x-datadog-trace-id': '4242', 'x-datadog-parent-id': '77', 'x-datadog-sampling-priority': '2' } }, lambdaContext());
+      await flushTraces();
 
       // THEN aws.lambda continues that trace under that parent
       const [lambda] = byName(extension.receivedSpans(), 'aws.lambda');

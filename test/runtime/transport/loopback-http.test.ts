@@ -37,6 +37,30 @@ describe('loopbackRequest', () => {
     await expect(loopbackRequest({ url, headers: {}, body: '', timeoutMs: 30 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
   });
 
+  it('does not fail a reply that was waiting when the process was frozen past the deadline', async () => {
+    // GIVEN a peer that answers, after which the process stalls for three budgets (as in a
+    // Lambda freeze: at the thaw, expired timers run before the sockets are read)
+    handle = (_req, res) => {
+      res.writeHead(200).end('answered before the freeze');
+      const until = performance.now() + 150;
+      while (performance.now() < until) {
+        // frozen
+      }
+    };
+    // WHEN the deadline fires late
+    const response = await loopbackRequest({ url, headers: {}, body: '', timeoutMs: 50 });
+    // THEN the waiting reply is read, not counted as a timeout
+    expect(response.body).toBe('answered before the freeze');
+  });
+
+  it('reports the hand-off to the OS before the reply', async () => {
+    const order: string[] = [];
+    handle = (_req, res) => setTimeout(() => res.writeHead(200).end('late'), 30);
+    const response = await loopbackRequest({ url, headers: {}, body: 'x'.repeat(100_000), timeoutMs: 1000, background: true, onWritten: () => order.push('written') });
+    order.push(response.body);
+    expect(order).toEqual(['written', 'late']);
+  });
+
   it('retries once on a fresh connection when a kept-alive socket was closed by the peer', async () => {
     // GIVEN a keep-alive connection that the server then kills behind the client's back (as after a Lambda freeze)
     let calls = 0;
