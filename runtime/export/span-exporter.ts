@@ -1,5 +1,4 @@
-import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ExportResult, ReadableSpan, SpanExporter } from './sdk-types';
 import { globalSlot } from '../global-state';
 import { newSpanId, newTraceId } from '../tracing/ids';
 import { log } from '../log';
@@ -38,8 +37,8 @@ export interface DatadogSpanExporterOptions {
 }
 
 // ExportResultCode's values (0, 1): the SpanExporter contract, without evaluating core at init.
-const SUCCESS = 0 as ExportResultCode.SUCCESS;
-const FAILED = 1 as ExportResultCode.FAILED;
+const SUCCESS = 0;
+const FAILED = 1;
 
 // dd-trace's log exporter keeps each line under 64 KB so CloudWatch does not split it.
 const MAX_LOG_LINE = 64 * 1024;
