@@ -1,21 +1,24 @@
 /**
- * Builds the published runtime and testing kit: `dist/esm/*.mjs` (code-split, so the two
- * entries share one copy of the runtime) and `dist/cjs/*.cjs`, each with the OpenTelemetry
- * SDK and msgpack inside and only `@opentelemetry/api` left as an import.
+ * Builds the published runtime and testing kit, three ways, each with the OpenTelemetry SDK
+ * and msgpack inside and only `@opentelemetry/api` left as an import:
  *
- * Why bundle rather than compile file by file:
- * - the sources use extensionless relative imports, which Node's ESM loader rejects; one
- *   bundled file per entry needs none;
- * - the SDK inside means no SDK package in `dependencies`, so nothing in an install pins the
- *   API's minor version (SDK 2.x requires `@opentelemetry/api` < 1.10, SDK 3.x ≥ 1.10): the
- *   user's API line is the only one, see the README's Install section;
- * - esbuild tree-shakes the SDK here once, from its ESM build, and again in the user's bundle.
+ * - `dist/module/**.mjs` (the `module` condition, for bundlers): one ESM file per source
+ *   module, so the user's bundler drops unused modules whole (`sideEffects: false`) and keeps
+ *   the SDK lazily loaded, exactly as when it bundles our sources;
+ * - `dist/esm/*.mjs` (the `import` condition, Node's own ESM loader): one file per entry,
+ *   code-split so the two entries share one runtime;
+ * - `dist/cjs/*.cjs` (the `require` condition).
+ *
+ * Why esbuild and not tsc: the sources use extensionless relative imports, which Node's ESM
+ * loader rejects, and the SDK must be inside: with no SDK package in `dependencies`, nothing in
+ * an install pins the API's minor version (SDK 2.x requires `@opentelemetry/api` < 1.10, SDK
+ * 3.x ≥ 1.10), so the user's API line is the only one (README, Install).
  *
  * Usage: `tsx scripts/build-runtime.ts` (run by `npm run build`, after tsc).
  */
-import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
 
@@ -39,9 +42,48 @@ const common: BuildOptions = {
   logLevel: 'warning',
 };
 
+const runtimeDir = join(root, 'runtime');
+
+/** Every runtime module but the tests: the entries of the module-per-file build. */
+function runtimeModules(dir: string = runtimeDir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) return runtimeModules(file);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts') ? [file] : [];
+  });
+}
+
+/**
+ * Leaves each import of another runtime module as an import of its `.mjs` output, so every
+ * module stays a file of its own and the user's bundler can drop the unused ones whole
+ * (`sideEffects: false`), as it does when bundling our sources.
+ */
+const keepModules: Plugin = {
+  name: 'keep-modules',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind === 'entry-point' || !args.importer.startsWith(runtimeDir)) return undefined;
+      const base = resolve(args.resolveDir, args.path);
+      const target = [`${base}.ts`, join(base, 'index.ts')].find((file) => existsSync(file));
+      if (!target) return undefined;
+      const specifier = relative(dirname(args.importer), target).replace(/\.ts$/, '.mjs');
+      return { path: specifier.startsWith('.') ? specifier : `./${specifier}`, external: true };
+    });
+  },
+};
+
 export async function buildRuntime(): Promise<Metafile[]> {
-  rmSync(join(root, 'dist/esm'), { recursive: true, force: true });
-  rmSync(join(root, 'dist/cjs'), { recursive: true, force: true });
+  for (const dir of ['dist/esm', 'dist/cjs', 'dist/module']) rmSync(join(root, dir), { recursive: true, force: true });
+  const modules = await build({
+    ...common,
+    entryPoints: runtimeModules(),
+    outbase: runtimeDir,
+    format: 'esm',
+    outdir: join(root, 'dist/module'),
+    outExtension: { '.js': '.mjs' },
+    plugins: [keepModules],
+  });
+  restoreRelativeRequires(join(root, 'dist/module'));
   const esm = await build({
     ...common,
     format: 'esm',
@@ -60,6 +102,25 @@ export async function buildRuntime(): Promise<Metafile[]> {
   });
   writeThirdPartyNotices([esm.metafile, cjs.metafile]);
   return [esm.metafile, cjs.metafile];
+}
+
+/**
+ * esbuild writes a `require` it leaves in ESM output as `__require`, which the user's bundler
+ * does not follow. `require('./sdk-provider')` loads the SDK on first use (tracing/tracer-provider.ts);
+ * as a plain `require` again, the user's bundler bundles it and keeps it lazy, as from source.
+ * This build is for bundlers only (the `module` condition); Node's own ESM loader gets dist/esm.
+ */
+function restoreRelativeRequires(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) {
+      restoreRelativeRequires(file);
+    } else if (name.endsWith('.mjs')) {
+      const code = readFileSync(file, 'utf8');
+      const restored = code.replace(/\b__require\((["']\.\.?\/[^"']+\.mjs["'])\)/g, 'require($1)');
+      if (restored !== code) writeFileSync(file, restored);
+    }
+  }
 }
 
 /** The licenses of the packages bundled into dist, which their licenses ask to keep with copies. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AssetStaging, Stack } from 'aws-cdk-lib';
@@ -37,6 +37,18 @@ describe('bundlingOptions', () => {
 describe('runtimeEntryPath', () => {
   it('finds the TypeScript runtime beside lib/ when running from source', () => {
     expect(runtimeEntryPath()).toBe(path.join(REPO_ROOT, 'runtime', 'index.ts'));
+  });
+
+  it('finds the published ESM build beside dist/lib/ in an installed package', () => {
+    const installed = mkdtempSync(path.join(tmpdir(), 'dd-installed-'));
+    try {
+      mkdirSync(path.join(installed, 'dist', 'lib'), { recursive: true });
+      mkdirSync(path.join(installed, 'dist', 'esm'), { recursive: true });
+      writeFileSync(path.join(installed, 'dist', 'esm', 'index.mjs'), '');
+      expect(runtimeEntryPath(path.join(installed, 'dist', 'lib'))).toBe(path.join(installed, 'dist', 'esm', 'index.mjs'));
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
+    }
   });
 
   it('throws, naming the places it looked, when the runtime is missing', () => {
