@@ -72,7 +72,7 @@ const keepModules: Plugin = {
   },
 };
 
-export async function buildRuntime(): Promise<Metafile[]> {
+export async function buildRuntime(): Promise<void> {
   for (const dir of ['dist/esm', 'dist/cjs', 'dist/module']) rmSync(join(root, dir), { recursive: true, force: true });
   const modules = await build({
     ...common,
@@ -100,8 +100,7 @@ export async function buildRuntime(): Promise<Metafile[]> {
     outdir: join(root, 'dist/cjs'),
     outExtension: { '.js': '.cjs' },
   });
-  writeThirdPartyNotices([esm.metafile, cjs.metafile]);
-  return [esm.metafile, cjs.metafile];
+  writeThirdPartyNotices([modules.metafile, esm.metafile, cjs.metafile]);
 }
 
 /**
@@ -132,13 +131,16 @@ function writeThirdPartyNotices(metafiles: Metafile[]): void {
       if (match) packages.add(match[1]);
     }
   }
-  const sections = [...packages].sort().map((name) => {
+  // One section per license text: the OpenTelemetry packages share theirs.
+  const byText = new Map<string, string[]>();
+  for (const name of [...packages].sort()) {
     const dir = join(root, 'node_modules', name);
     const { version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; license: string };
     const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license'].map((f) => join(dir, f)).find((f) => existsSync(f));
     const text = file ? readFileSync(file, 'utf8').trim() : `${license} (no license file in the package)`;
-    return `## ${name}@${version} (${license})\n\n${text}\n`;
-  });
+    byText.set(text, [...(byText.get(text) ?? []), `${name}@${version} (${license})`]);
+  }
+  const sections = [...byText].map(([text, names]) => `## ${names.join(', ')}\n\n${text}\n`);
   const header = '# Third-party notices\n\nThe runtime in `dist/esm` and `dist/cjs` includes code from these packages.\n\n';
   writeFileSync(join(root, 'dist/THIRD-PARTY-NOTICES.md'), header + sections.join('\n'));
 }
