@@ -47,12 +47,12 @@ export function bundlingOptions(user: BundlingOptions = {}): BundlingOptions {
 
 /**
  * The runtime of *this* package (not whatever `datadog-lambda-ts` the user's project resolves):
- * `runtime/index.ts` beside `lib/` when running from source, else the published ESM build
+ * `runtime/index.ts` beside `lib/` when running from source, else the published module-per-file build
  * beside `dist/lib/` (it has the OpenTelemetry SDK inside, so the user's project needs only
  * `@opentelemetry/api`, and it tree-shakes like the sources).
  */
 export function runtimeEntryPath(libDir: string = __dirname): string {
-  const candidates = [path.join(libDir, '..', 'runtime', 'index.ts'), path.join(libDir, '..', 'esm', 'index.mjs')];
+  const candidates = [path.join(libDir, '..', 'runtime', 'index.ts'), path.join(libDir, '..', 'module', 'index.mjs')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new Error(`datadog-lambda-ts: runtime not found next to ${libDir} (looked for ${candidates.join(', ')}); reinstall the package`);
   return found;

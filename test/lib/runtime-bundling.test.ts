@@ -39,13 +39,13 @@ describe('runtimeEntryPath', () => {
     expect(runtimeEntryPath()).toBe(path.join(REPO_ROOT, 'runtime', 'index.ts'));
   });
 
-  it('finds the published ESM build beside dist/lib/ in an installed package', () => {
+  it('finds the published module-per-file build beside dist/lib/ in an installed package', () => {
     const installed = mkdtempSync(path.join(tmpdir(), 'dd-installed-'));
     try {
       mkdirSync(path.join(installed, 'dist', 'lib'), { recursive: true });
-      mkdirSync(path.join(installed, 'dist', 'esm'), { recursive: true });
-      writeFileSync(path.join(installed, 'dist', 'esm', 'index.mjs'), '');
-      expect(runtimeEntryPath(path.join(installed, 'dist', 'lib'))).toBe(path.join(installed, 'dist', 'esm', 'index.mjs'));
+      mkdirSync(path.join(installed, 'dist', 'module'), { recursive: true });
+      writeFileSync(path.join(installed, 'dist', 'module', 'index.mjs'), '');
+      expect(runtimeEntryPath(path.join(installed, 'dist', 'lib'))).toBe(path.join(installed, 'dist', 'module', 'index.mjs'));
     } finally {
       rmSync(installed, { recursive: true, force: true });
     }
