@@ -52,7 +52,7 @@ export function bundlingOptions(user: BundlingOptions = {}): BundlingOptions {
  * `@opentelemetry/api`, and it tree-shakes like the sources).
  */
 export function runtimeEntryPath(libDir: string = __dirname): string {
-  const candidates = [path.join(libDir, '..', 'runtime', 'index.ts'), path.join(libDir, '..', 'module', 'index.mjs')];
+  const candidates = [path.join(libDir, '..', 'runtime', 'index.ts'), path.join(libDir, '..', 'module', 'index.js')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new Error(`datadog-lambda-ts: runtime not found next to ${libDir} (looked for ${candidates.join(', ')}); reinstall the package`);
   return found;

@@ -2,9 +2,10 @@
  * Builds the published runtime and testing kit, three ways, each with the OpenTelemetry SDK
  * and msgpack inside and only `@opentelemetry/api` left as an import:
  *
- * - `dist/module/**.mjs` (the `module` condition, for bundlers): one ESM file per source
+ * - `dist/module/**.js` (the `module` condition, for bundlers): one ESM file per source
  *   module, so the user's bundler drops unused modules whole (`sideEffects: false`) and keeps
- *   the SDK lazily loaded, exactly as when it bundles our sources;
+ *   the SDK lazily loaded, exactly as when it bundles our sources. `.js`, not `.mjs`,
+ *   because bundlers treat `.mjs` as strict ESM and one module here loads the SDK with `require`;
  * - `dist/esm/*.mjs` (the `import` condition, Node's own ESM loader): one file per entry,
  *   code-split so the two entries share one runtime;
  * - `dist/cjs/*.cjs` (the `require` condition).
@@ -54,7 +55,7 @@ function runtimeModules(dir: string = runtimeDir): string[] {
 }
 
 /**
- * Leaves each import of another runtime module as an import of its `.mjs` output, so every
+ * Leaves each import of another runtime module as an import of its `.js` output, so every
  * module stays a file of its own and the user's bundler can drop the unused ones whole
  * (`sideEffects: false`), as it does when bundling our sources.
  */
@@ -66,7 +67,7 @@ const keepModules: Plugin = {
       const base = resolve(args.resolveDir, args.path);
       const target = [`${base}.ts`, join(base, 'index.ts')].find((file) => existsSync(file));
       if (!target) return undefined;
-      const specifier = relative(dirname(args.importer), target).replace(/\.ts$/, '.mjs');
+      const specifier = relative(dirname(args.importer), target).replace(/\.ts$/, '.js');
       return { path: specifier.startsWith('.') ? specifier : `./${specifier}`, external: true };
     });
   },
@@ -80,7 +81,6 @@ export async function buildRuntime(): Promise<void> {
     outbase: runtimeDir,
     format: 'esm',
     outdir: join(root, 'dist/module'),
-    outExtension: { '.js': '.mjs' },
     plugins: [keepModules],
   });
   restoreRelativeRequires(join(root, 'dist/module'));
@@ -114,9 +114,9 @@ function restoreRelativeRequires(dir: string): void {
     const file = join(dir, name);
     if (statSync(file).isDirectory()) {
       restoreRelativeRequires(file);
-    } else if (name.endsWith('.mjs')) {
+    } else if (name.endsWith('.js')) {
       const code = readFileSync(file, 'utf8');
-      const restored = code.replace(/\b__require\((["']\.\.?\/[^"']+\.mjs["'])\)/g, 'require($1)');
+      const restored = code.replace(/\b__require\((["']\.\.?\/[^"']+\.js["'])\)/g, 'require($1)');
       if (restored !== code) writeFileSync(file, restored);
     }
   }

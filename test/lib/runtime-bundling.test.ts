@@ -44,8 +44,8 @@ describe('runtimeEntryPath', () => {
     try {
       mkdirSync(path.join(installed, 'dist', 'lib'), { recursive: true });
       mkdirSync(path.join(installed, 'dist', 'module'), { recursive: true });
-      writeFileSync(path.join(installed, 'dist', 'module', 'index.mjs'), '');
-      expect(runtimeEntryPath(path.join(installed, 'dist', 'lib'))).toBe(path.join(installed, 'dist', 'module', 'index.mjs'));
+      writeFileSync(path.join(installed, 'dist', 'module', 'index.js'), '');
+      expect(runtimeEntryPath(path.join(installed, 'dist', 'lib'))).toBe(path.join(installed, 'dist', 'module', 'index.js'));
     } finally {
       rmSync(installed, { recursive: true, force: true });
     }
