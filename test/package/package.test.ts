@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExtensionEmulator } from '../../runtime/testing';
 import { REPO_ROOT, installProject, packOnce, removeScratch, shell, treeBytes, writeFiles, type Installed } from './scratch';
@@ -109,6 +109,12 @@ function tsconfig(moduleResolution: 'node16' | 'nodenext' | 'bundler', files: st
 const tsc = join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
 
 let tarball: string;
+let cdkAppDir: string | undefined;
+
+function installedCdkApp(): string {
+  if (!cdkAppDir) throw new Error('the CDK app project was not installed');
+  return cdkAppDir;
+}
 
 beforeAll(() => {
   tarball = packOnce();
@@ -177,6 +183,7 @@ describe('a CDK app: the package next to the current @opentelemetry/api, aws-cdk
   let project: Installed;
   beforeAll(() => {
     project = installProject('cdk-app', [tarball, '@opentelemetry/api', 'aws-cdk-lib', 'constructs', 'esbuild', '@types/node@20']);
+    cdkAppDir = project.dir;
     writeFiles(project.dir, {
       'src/orders.ts': "import { wrapHandler } from 'datadog-lambda-ts/runtime';\n\nexport const handler = wrapHandler(async () => ({ statusCode: 200 }));\n",
       'src/plain.ts': 'export const handler = async () => ({ statusCode: 200 });\n',
@@ -262,6 +269,25 @@ describe('a CDK app: the package next to the current @opentelemetry/api, aws-cdk
       expect(ratio).toBeLessThanOrEqual(1.3);
     }, RUN_TIMEOUT_MS * 3);
   });
+});
+
+describe('a CDK app without esbuild', () => {
+  // Last: it takes esbuild out of the CDK app's project for the length of the test.
+  it('fails synth with an error that says to install esbuild', () => {
+    const project = installedCdkApp();
+    const esbuildDir = join(project, 'node_modules', 'esbuild');
+    const hidden = `${esbuildDir}.hidden`;
+    renameSync(esbuildDir, hidden);
+    try {
+      writeFiles(project, { 'synth.cjs': SYNTH });
+      // A PATH without this repository's node_modules/.bin, where npm puts esbuild.
+      const result = spawnSync(process.execPath, ['synth.cjs'], { cwd: project, encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/esbuild is not installed.*npm install --save-dev esbuild/);
+    } finally {
+      renameSync(hidden, esbuildDir);
+    }
+  }, RUN_TIMEOUT_MS);
 });
 
 /** Synthesizes DatadogTracedFunction around src/plain.ts and prints the bundle's path. */
