@@ -123,10 +123,10 @@ function restoreRelativeRequires(dir: string): void {
 }
 
 /** The licenses of the packages bundled into dist, which their licenses ask to keep with copies. */
-function writeThirdPartyNotices(metafiles: Metafile[]): void {
+function writeThirdPartyNotices(metafiles: readonly (Metafile | undefined)[]): void {
   const packages = new Set<string>();
   for (const metafile of metafiles) {
-    for (const input of Object.keys(metafile.inputs)) {
+    for (const input of Object.keys(metafile?.inputs ?? {})) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
       if (match) packages.add(match[1]);
     }
