@@ -4,8 +4,10 @@
  *
  * - `dist/module/**.js` (the `module` condition, for bundlers): one ESM file per source
  *   module, so the user's bundler drops unused modules whole (`sideEffects: false`) and keeps
- *   the SDK lazily loaded, exactly as when it bundles our sources. `.js`, not `.mjs`,
- *   because bundlers treat `.mjs` as strict ESM and one module here loads the SDK with `require`;
+ *   the SDK lazily loaded, exactly as when it bundles our sources. `.js`, not `.mjs`:
+ *   webpack treats `.mjs` as strict ESM, where `require` is unavailable, and one module here
+ *   loads the SDK with `require` (esbuild and webpack bundle that; Rollup needs its commonjs
+ *   plugin's `transformMixedEsModules`);
  * - `dist/esm/*.mjs` (the `import` condition, Node's own ESM loader): one file per entry,
  *   code-split so the two entries share one runtime;
  * - `dist/cjs/*.cjs` (the `require` condition).
