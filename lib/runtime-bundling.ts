@@ -104,51 +104,15 @@ export function runtimeAlias(projectRoot: string, docker: boolean, runtimeEntry:
 
 /**
  * The runtime of *this* package (not whatever `datadog-lambda-ts` the user's project resolves):
- * the first file that exists among the `./runtime` export targets of this package's
- * `package.json`, in the order `source` (the TypeScript sources, which tree-shake best),
- * `import`, `module`, `node`, `default`, `require`; else, for a manifest without exports,
- * `runtime/index.ts` beside `lib/`, the shipped sources from `dist/lib/`, or `dist/runtime/index.js`.
- * Reading the exports keeps the wrapper and the alias on the file the package publishes,
- * whatever its build layout.
+ * `runtime/index.ts` beside `lib/` when running from source, else the published module-per-file build
+ * beside `dist/lib/` (it has the OpenTelemetry SDK inside, so the user's project needs only
+ * `@opentelemetry/api`, and it tree-shakes like the sources).
  */
 export function runtimeEntryPath(libDir: string = __dirname): string {
-  const root = [path.join(libDir, '..'), path.join(libDir, '..', '..')].find((dir) => manifestOf(dir)?.name === PACKAGE_NAME);
-  const exported = root === undefined ? [] : exportTargets(manifestOf(root)?.exports, './runtime').map((target) => path.join(root, target));
-  const candidates = [
-    ...exported,
-    path.join(libDir, '..', 'runtime', 'index.ts'),
-    path.join(libDir, '..', '..', 'runtime', 'index.ts'),
-    path.join(libDir, '..', 'runtime', 'index.js'),
-  ];
+  const candidates = [path.join(libDir, '..', 'runtime', 'index.ts'), path.join(libDir, '..', 'module', 'index.js')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new Error(`datadog-lambda-ts: runtime not found next to ${libDir} (looked for ${candidates.join(', ')}); reinstall the package`);
   return found;
-}
-
-const PACKAGE_NAME = RUNTIME_SPECIFIER.split('/')[0];
-/** Export conditions in the order we prefer their targets; `types` is never code. */
-const CONDITIONS = ['source', 'import', 'module', 'node', 'default', 'require'];
-
-function manifestOf(dir: string): { name?: unknown; exports?: unknown } | undefined {
-  try {
-    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; exports?: unknown };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The targets of `subpath` in a package.json `exports` value, most preferred first. */
-export function exportTargets(exports: unknown, subpath: string): string[] {
-  if (typeof exports !== 'object' || exports === null || Array.isArray(exports)) return [];
-  return targetsOf((exports as Record<string, unknown>)[subpath]);
-}
-
-function targetsOf(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(targetsOf);
-  if (typeof value !== 'object' || value === null) return [];
-  const conditions = value as Record<string, unknown>;
-  return CONDITIONS.filter((condition) => condition in conditions).flatMap((condition) => targetsOf(conditions[condition]));
 }
 
 /** What the generated entry wraps. */

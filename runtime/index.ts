@@ -9,12 +9,15 @@ export {
   getTracerProvider,
   type CreateTracerProviderOptions,
   type FlushableTracerProvider,
+  type DatadogTracerProvider,
 } from './tracing/tracer-provider';
 export { DatadogSpanExporter, type DatadogSpanExporterOptions } from './export/span-exporter';
 export { resolveConfig, ENV, DEFAULTS, type DatadogConfig, type DatadogConfigOptions, type TraceExporterKind, type MetricsExporterKind } from './config';
 export { extractEventContext } from './propagation/event-context';
 export { extractFromHeaders, injectHeaders, type InjectContext } from './propagation/headers';
 export type { DatadogTraceContext } from './tracing/trace-context';
+export type { ExportResult, ExportResultCode, ReadableSpan, SpanExporter, TimedEvent } from './export/sdk-types';
+export type { LambdaContext, LambdaClientContext, LambdaCognitoIdentity, SQSEvent, SQSRecord, SQSRecordAttributes, SQSMessageAttribute, SQSMessageAttributes } from './lambda-types';
 export { sendDistributionMetric, incrementMetric, gauge, type MetricTags } from './metrics/custom-metrics';
 export { parseArn, type ParsedFunctionArn } from './local/arn';
 export type { ColdStartInfo } from './invocation/cold-start';

@@ -7,9 +7,8 @@
  */
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { LambdaContextManager } from '../../runtime/tracing/context-manager';
-import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Context } from 'aws-lambda';
-import { createTracerProvider, setTracerProvider, wrapHandler } from '../../runtime';
+import { createTracerProvider, setTracerProvider, wrapHandler, type DatadogTracerProvider } from '../../runtime';
 import { createLambdaContext, ExtensionEmulator, type DecodedSpan } from '../../runtime/testing';
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -18,7 +17,7 @@ export class LocalFunction<E, R> {
   private constructor(
     readonly name: string,
     private readonly extension: ExtensionEmulator,
-    private readonly provider: BasicTracerProvider,
+    private readonly provider: DatadogTracerProvider,
     private readonly handler: Handler<E, R>,
   ) {}
 

@@ -1,5 +1,4 @@
-import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ExportResult, ReadableSpan, SpanExporter } from './sdk-types';
 import { globalSlot } from '../global-state';
 import { newSpanId, newTraceId } from '../tracing/ids';
 import { log } from '../log';
@@ -45,8 +44,8 @@ export interface DatadogSpanExporterOptions {
 }
 
 // ExportResultCode's values (0, 1): the SpanExporter contract, without evaluating core at init.
-const SUCCESS = 0 as ExportResultCode.SUCCESS;
-const FAILED = 1 as ExportResultCode.FAILED;
+const SUCCESS = 0;
+const FAILED = 1;
 
 // Unanswered PUTs at a time, each on its own connection. Beyond it traces wait in a bounded backlog.
 const MAX_IN_FLIGHT = 8;

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from './sdk-types';
 import { hexToBigInt } from '../tracing/ids';
 import { samplingPriorityOf } from './trace-state';
 import { LIMITS, truncate, type DatadogSpan } from './datadog-span';

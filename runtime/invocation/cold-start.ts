@@ -43,7 +43,7 @@ export function processStartMs(): number {
  * @param invocationStartMs when this invocation started
  * @param initStartMs when the sandbox's init began @default - the process start
  */
-export function takeColdStart(invocationStartMs: number, initStartMs?: number, env: NodeJS.ProcessEnv = process.env): ColdStartInfo {
+export function takeColdStart(invocationStartMs: number, initStartMs?: number, env: Readonly<Record<string, string | undefined>> = process.env): ColdStartInfo {
   const current = state();
   initStartMs ??= current.initStartMs ?? processStartMs();
   if (current.invoked) return { coldStart: false, proactiveInitialization: false };

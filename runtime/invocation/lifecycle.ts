@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import type { ColdStartInfo } from './cold-start';
 import type { DatadogConfig } from '../config';
 

@@ -1,4 +1,4 @@
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import type { InvocationOutcome } from './lifecycle';
 import type { RootSpan } from './root-span';
 import { metricsParticipant } from '../metrics/metrics-participant';

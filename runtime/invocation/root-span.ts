@@ -1,5 +1,5 @@
 import { context as otelContext, createContextKey, type Context } from '@opentelemetry/api';
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import { takeColdStart } from './cold-start';
 import { processConfig, type DatadogConfig } from '../config';
 import { nowMs } from '../local/time';

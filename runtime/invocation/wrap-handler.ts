@@ -1,5 +1,5 @@
 import { context as otelContext } from '@opentelemetry/api';
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from '../config';
 import { createRootSpan, endRootSpan } from './root-span';
 import { setTraceExtractor, type TraceExtractor } from '../local/synthetic-context';

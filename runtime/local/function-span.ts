@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import type { DatadogConfig } from '../config';
 import { isFailure, type InvocationOutcome } from '../invocation/lifecycle';
 import { LIBRARY_VERSION } from '../version';

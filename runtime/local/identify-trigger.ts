@@ -1,4 +1,4 @@
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import { firstRecord, isObject, str, type Obj } from '../propagation/event-fields';
 import { extractFromHeaders } from '../propagation/headers';
 import { log } from '../log';

@@ -1,4 +1,4 @@
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import { getGlobalSlot, setGlobalSlot } from '../global-state';
 import { log } from '../log';
 import { isObject } from '../propagation/event-fields';

@@ -1,4 +1,4 @@
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { LambdaContext } from '../lambda-types';
 import type { DatadogConfig } from '../config';
 import { isExtensionInstalled } from '../extension/presence';
 import { parseArn } from '../local/arn';

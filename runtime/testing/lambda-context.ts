@@ -1,4 +1,4 @@
-import type { Context } from 'aws-lambda';
+import type { LambdaContext as Context } from '../lambda-types';
 
 let counter = 0;
 

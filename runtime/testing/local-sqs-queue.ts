@@ -1,4 +1,4 @@
-import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSMessageAttributes, SQSRecord } from '../lambda-types';
 import { createHash, randomUUID } from 'node:crypto';
 import { parseQueueUrl, partitionOf } from '../aws-sdk/aws-resource';
 

@@ -1,9 +1,9 @@
 import { context, ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
-import type { BasicTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { LambdaContextManager } from './context-manager';
 import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from '../config';
 import { isExtensionInstalled } from '../extension/presence';
 import { DatadogSpanExporter } from '../export/span-exporter';
+import type { SpanExporter } from '../export/sdk-types';
 import { FlushSpanProcessor } from '../export/flush-span-processor';
 import { getGlobalSlot, setGlobalSlot } from '../global-state';
 import { log } from '../log';
@@ -12,6 +12,11 @@ import type * as SdkProvider from './sdk-provider';
 /** Any tracer provider that can flush: the SDK's providers all qualify. */
 export interface FlushableTracerProvider extends TracerProvider {
   forceFlush(): Promise<void>;
+}
+
+/** What `createTracerProvider` returns: the OpenTelemetry SDK's `BasicTracerProvider`, by what it offers. */
+export interface DatadogTracerProvider extends FlushableTracerProvider {
+  shutdown(): Promise<void>;
 }
 
 /** Flushes within a time budget (ms): what `endRootSpan` awaits. */
@@ -73,7 +78,7 @@ export interface CreateTracerProviderOptions {
  * createTracerProvider({ config: { service: 'orders' } });
  * export const handler = wrapHandler(async (event) => ({ statusCode: 200 }));
  */
-export function createTracerProvider(options: CreateTracerProviderOptions = {}): BasicTracerProvider {
+export function createTracerProvider(options: CreateTracerProviderOptions = {}): DatadogTracerProvider {
   const config = resolveConfig(options.config);
   const processor = new FlushSpanProcessor(options.exporter ?? createDefaultExporter(config));
   const provider = loadSdk().newBasicTracerProvider(processor);
@@ -112,7 +117,7 @@ function exporterMode(config: DatadogConfig): 'agent' | 'log' | 'none' {
   return isExtensionInstalled(config.extensionPath) ? 'agent' : 'none';
 }
 
-function registerGlobally(provider: BasicTracerProvider): void {
+function registerGlobally(provider: TracerProvider): void {
   // Both calls are no-ops (returning false) when the application registered its own first.
   context.setGlobalContextManager(new LambdaContextManager().enable());
   trace.setGlobalTracerProvider(provider);

@@ -11,7 +11,6 @@ import {
   RUNTIME_SPECIFIER,
   bundlingOptions,
   bundlingProjectRoot,
-  exportTargets,
   generatedEntryDirectory,
   runtimeAlias,
   runtimeEntryPath,
@@ -85,25 +84,16 @@ describe('runtimeEntryPath', () => {
     expect(runtimeEntryPath()).toBe(path.join(REPO_ROOT, 'runtime', 'index.ts'));
   });
 
-  it('follows the package\'s ./runtime export, preferring sources, then the ESM build', () => {
-    // GIVEN an installed package whose build ships ESM beside CommonJS and no sources
-    const root = mkdtempSync(path.join(tmpdir(), 'dd-pkg-'));
-    written.push(root);
-    const exports = { './runtime': { types: './dist/runtime/index.d.ts', source: './runtime/index.ts', import: './dist/esm/runtime/index.js', default: './dist/runtime/index.js' } };
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'datadog-lambda-ts', exports }));
-    for (const file of ['dist/esm/runtime/index.js', 'dist/runtime/index.js', 'dist/lib/index.js']) {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), '');
+  it('finds the published module-per-file build beside dist/lib/ in an installed package', () => {
+    const installed = mkdtempSync(path.join(tmpdir(), 'dd-installed-'));
+    try {
+      mkdirSync(path.join(installed, 'dist', 'lib'), { recursive: true });
+      mkdirSync(path.join(installed, 'dist', 'module'), { recursive: true });
+      writeFileSync(path.join(installed, 'dist', 'module', 'index.js'), '');
+      expect(runtimeEntryPath(path.join(installed, 'dist', 'lib'))).toBe(path.join(installed, 'dist', 'module', 'index.js'));
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
     }
-
-    // WHEN / THEN the ESM build is the one runtime, from the compiled lib
-    expect(runtimeEntryPath(path.join(root, 'dist', 'lib'))).toBe(path.join(root, 'dist', 'esm', 'runtime', 'index.js'));
-  });
-
-  it('lists export targets in preference order, skipping types', () => {
-    expect(exportTargets({ './runtime': { types: 't', require: 'r', import: { types: 't2', default: 'i' }, source: 's' } }, './runtime')).toEqual(['s', 'i', 'r']);
-    expect(exportTargets({ './runtime': './x.js' }, './runtime')).toEqual(['./x.js']);
-    expect(exportTargets('./main.js', './runtime')).toEqual([]);
   });
 
   it('throws, naming the places it looked, when the runtime is missing', () => {
