@@ -5,7 +5,7 @@ import type * as NodeModule from 'node:module';
 import { builtin } from '../builtins';
 import type { DatadogConfig } from '../config';
 import { log } from '../log';
-import { finishClientSpan, startClientSpan } from './client-span';
+import { finishClientSpan, startClientSpan, type OutgoingRequest } from './client-span';
 import type { Integration } from './integration';
 
 /**
@@ -14,6 +14,9 @@ import type { Integration } from './integration';
  * Node ≥ 22.12 publishes `http.client.request.created` while the request's headers can still
  * change; older Node only publishes `http.client.request.start`, after the headers are written,
  * so there `request` and `get` of both modules are wrapped instead (the only patching here).
+ * Loading `node:http`/`node:https` costs 3–100 ms, so only modules already loaded are wrapped at
+ * init; one loaded later is wrapped when its first request starts, which gets a span but, its
+ * headers being gone, no propagation headers.
  * Responses and errors come from `http.client.response.finish` and `http.client.request.error`
  * on every version. The span ends when the response body ends, as dd-trace's does.
  */
@@ -25,7 +28,13 @@ export const httpIntegration: Integration = {
     channels.subscribe('http.client.request.created', (message) => tracker.onCreated(message));
     channels.subscribe('http.client.response.finish', (message) => tracker.onResponse(message));
     channels.subscribe('http.client.request.error', (message) => tracker.onError(message));
-    if (!publishesCreated(process.versions.node)) patchRequestFunctions((request) => tracker.onCreated({ request }));
+    if (publishesCreated(process.versions.node)) return;
+    let complete = false;
+    const patch = () => (complete = patchRequestFunctions((request) => tracker.onCreated({ request })));
+    patch();
+    channels.subscribe('http.client.request.start', (message) => {
+      if (tracker.onLateStart(message) && !complete) patch();
+    });
   },
 };
 
@@ -47,15 +56,26 @@ class RequestTracker {
     try {
       const request = (message as { request?: ClientRequest }).request;
       if (!request || this.#spans.has(request) || request.headersSent) return;
-      const started = startClientSpan(
-        { component: 'http', method: request.method ?? 'GET', protocol: request.protocol ?? 'http:', hostname: request.host ?? 'localhost', port: portOf(request), path: request.path ?? '/' },
-        this.config,
-      );
+      const started = startClientSpan(describe(request), this.config);
       if (!started) return;
       this.#spans.set(request, started.span);
       for (const name in started.headers) request.setHeader(name, started.headers[name]);
     } catch (error) {
       log.debug('could not trace an http request', error);
+    }
+  }
+
+  /** Older Node: a request no wrapper saw (its module loaded after init). True when it was one. */
+  onLateStart(message: unknown): boolean {
+    try {
+      const request = (message as { request?: ClientRequest }).request;
+      if (!request || this.#spans.has(request)) return false;
+      const started = startClientSpan(describe(request), this.config);
+      if (started) this.#spans.set(request, started.span);
+      return true;
+    } catch (error) {
+      log.debug('could not trace an http request', error);
+      return false;
     }
   }
 
@@ -92,6 +112,10 @@ class RequestTracker {
   }
 }
 
+function describe(request: ClientRequest): OutgoingRequest {
+  return { component: 'http', method: request.method ?? 'GET', protocol: request.protocol ?? 'http:', hostname: request.host ?? 'localhost', port: portOf(request), path: request.path ?? '/' };
+}
+
 /** The port the caller named: from the Host header Node sets, else none (the protocol's default). */
 function portOf(request: ClientRequest): number | undefined {
   const host = request.getHeader('host');
@@ -106,12 +130,22 @@ const PATCHED = Symbol.for('datadog-lambda-ts.http.patched');
  * Older Node: wraps `request` and `get` of `node:http` and `node:https` so `onCreated` sees each
  * request before its headers are written. `get` is re-expressed as `request` + `end`, exactly
  * what Node's does, since Node's calls its module-internal `request`. ESM named imports are
- * refreshed with `syncBuiltinESMExports`.
+ * refreshed with `syncBuiltinESMExports`. Only modules already loaded are wrapped (loading one
+ * would cost init time); returns true once both are.
  */
-function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void): void {
+function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void): boolean {
+  // Node's list of the built-ins loaded so far (undocumented; without it, wrapping waits for a first request).
+  const loaded = (process as { moduleLoadList?: readonly string[] }).moduleLoadList ?? [];
+  let patched = false;
+  let complete = true;
   for (const id of ['node:http', 'node:https'] as const) {
+    if (!loaded.includes(`NativeModule ${id.slice(5)}`)) {
+      complete = false;
+      continue;
+    }
     const module = builtin<Record<string | symbol, unknown>>(id);
     if (module[PATCHED]) continue;
+    patched = true;
     const original = module.request as (...args: unknown[]) => Http.ClientRequest;
     const request = function (this: unknown, ...args: unknown[]): Http.ClientRequest {
       const created = original.apply(this, args);
@@ -127,5 +161,6 @@ function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void)
     module.get = get;
     module[PATCHED] = true;
   }
-  builtin<typeof NodeModule>('node:module').syncBuiltinESMExports();
+  if (patched) builtin<typeof NodeModule>('node:module').syncBuiltinESMExports();
+  return complete;
 }
