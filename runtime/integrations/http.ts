@@ -30,10 +30,11 @@ export const httpIntegration: Integration = {
     channels.subscribe('http.client.request.error', (message) => tracker.onError(message));
     if (publishesCreated(process.versions.node)) return;
     let complete = false;
-    const patch = () => (complete = patchRequestFunctions((request) => tracker.onCreated({ request })));
+    const patch = (inUse?: BuiltinId) => (complete = patchRequestFunctions((request) => tracker.onCreated({ request }), inUse));
     patch();
     channels.subscribe('http.client.request.start', (message) => {
-      if (tracker.onLateStart(message) && !complete) patch();
+      const inUse = tracker.onLateStart(message);
+      if (inUse && !complete) patch(inUse);
     });
   },
 };
@@ -65,17 +66,17 @@ class RequestTracker {
     }
   }
 
-  /** Older Node: a request no wrapper saw (its module loaded after init). True when it was one. */
-  onLateStart(message: unknown): boolean {
+  /** Older Node: a request no wrapper saw (its module loaded after init). Returns the module it came through. */
+  onLateStart(message: unknown): BuiltinId | undefined {
     try {
       const request = (message as { request?: ClientRequest }).request;
-      if (!request || this.#spans.has(request)) return false;
+      if (!request || this.#spans.has(request)) return undefined;
       const started = startClientSpan(describe(request), this.config);
       if (started) this.#spans.set(request, started.span);
-      return true;
+      return request.protocol === 'https:' ? 'node:https' : 'node:http';
     } catch (error) {
       log.debug('could not trace an http request', error);
-      return false;
+      return undefined;
     }
   }
 
@@ -125,6 +126,8 @@ function portOf(request: ClientRequest): number | undefined {
 }
 
 const PATCHED = Symbol.for('datadog-lambda-ts.http.patched');
+const BUILTIN_IDS = ['node:http', 'node:https'] as const;
+type BuiltinId = (typeof BUILTIN_IDS)[number];
 
 /**
  * Older Node: wraps `request` and `get` of `node:http` and `node:https` so `onCreated` sees each
@@ -133,13 +136,13 @@ const PATCHED = Symbol.for('datadog-lambda-ts.http.patched');
  * refreshed with `syncBuiltinESMExports`. Only modules already loaded are wrapped (loading one
  * would cost init time); returns true once both are.
  */
-function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void): boolean {
+function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void, inUse?: BuiltinId): boolean {
   // Node's list of the built-ins loaded so far (undocumented; without it, wrapping waits for a first request).
   const loaded = (process as { moduleLoadList?: readonly string[] }).moduleLoadList ?? [];
   let patched = false;
   let complete = true;
-  for (const id of ['node:http', 'node:https'] as const) {
-    if (!loaded.includes(`NativeModule ${id.slice(5)}`)) {
+  for (const id of BUILTIN_IDS) {
+    if (id !== inUse && !loaded.includes(`NativeModule ${id.slice(5)}`)) {
       complete = false;
       continue;
     }
