@@ -41,16 +41,16 @@ async function main(): Promise<void> {
   const results: Record<string, number[]> = { 'http off': [], 'http on': [], 'fetch off': [], 'fetch on': [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [name, call] of [['http', httpGet], ['fetch', fetchText]] as const) {
-      results[`${name} off`]!.push(await timeRound(call));
-      results[`${name} on`]!.push(await traced(() => timeRound(call), { awsRequestId: `r${round}`, functionName: 'bench' }));
+      results[`${name} off`].push(await timeRound(call));
+      results[`${name} on`].push(await traced(() => timeRound(call), { awsRequestId: `r${round}`, functionName: 'bench' }));
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const spans = extension.spans().filter((span) => span.name === 'http.request').length;
   process.stdout.write(`node ${process.version}, ${REQUESTS} requests x ${ROUNDS} rounds, ${spans} client spans exported\n`);
   for (const name of ['http', 'fetch']) {
-    const off = median(results[`${name} off`]!);
-    const on = median(results[`${name} on`]!);
+    const off = median(results[`${name} off`]);
+    const on = median(results[`${name} on`]);
     process.stdout.write(`${name.padEnd(6)} off ${off.toFixed(1)} µs/request, on ${on.toFixed(1)} µs/request, Δ ${(on - off).toFixed(1)} µs\n`);
   }
   await extension.close();
