@@ -63,6 +63,7 @@ describe('HTTP client integrations (node:http and fetch)', () => {
       expect(client!.meta).toMatchObject({
         'span.kind': 'client',
         component,
+        '_dd.integration': component,
         'http.method': 'GET',
         'http.url': `${standIn.url}/users/42`,
         'out.host': '127.0.0.1',
