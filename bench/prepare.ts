@@ -74,34 +74,12 @@ export function writeFixtures(majors: ReadonlyArray<5 | 6>): void {
       ].join('\n'),
     );
   }
-  for (const major of majors) writeFile(join(paths.datadogTaskRoot(major), 'io.js'), IO_HANDLER_CJS);
+  // Datadog's user code for the I/O scenario: the very bundle of the untraced baseline.
+  for (const major of majors) writeFile(join(paths.datadogTaskRoot(major), 'io.js'), `module.exports = require(${JSON.stringify(paths.ioPlainCjs)});\n`);
   const agent = join(paths.fakeOpt, 'extensions', 'datadog-agent');
   writeFile(agent, '#!/bin/sh\n# Presence marker only: the bench runs its own extension stand-in.\n');
   chmodSync(agent, 0o755);
 }
-
-/**
- * The I/O handler behind Datadog's `DD_LAMBDA_HANDLER=io.handler`: the body of
- * `bench/fixtures/ours-io-handler.ts`, with no Datadog code either; dd-trace instruments the
- * same calls. `@aws-sdk/*` resolves up the tree to the repository's node_modules.
- */
-const IO_HANDLER_CJS = `'use strict';
-const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb');
-const { SendMessageCommand, SQSClient } = require('@aws-sdk/client-sqs');
-const endpoint = 'http://127.0.0.1:' + (process.env.BENCH_DOWNSTREAM_PORT || '9002');
-const aws = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 };
-const dynamodb = new DynamoDBClient(aws);
-const sqs = new SQSClient({ ...aws, md5: false });
-exports.handler = async () => {
-  const answer = await fetch(endpoint + '/items/1?view=full');
-  await answer.text();
-  const item = await dynamodb.send(new GetItemCommand({ TableName: 'items', Key: { id: { S: '1' } } }));
-  console.log('loaded item', item.Item && item.Item.id && item.Item.id.S);
-  await sqs.send(new SendMessageCommand({ QueueUrl: endpoint + '/123456789012/orders', MessageBody: 'hello' }));
-  console.log({ msg: 'order queued' });
-  return { statusCode: 200 };
-};
-`;
 
 /** The construct's banner for ESM bundles (a `require` for CommonJS code bundled inside), as users get it. */
 const ESM_REQUIRE_BANNER = { js: CONSTRUCT_ESM_BANNER };
@@ -122,15 +100,9 @@ export async function buildBundles(): Promise<void> {
   await Promise.all([
     build({ ...ours, format: 'cjs', outfile: paths.oursCjs }),
     build({ ...ours, format: 'esm', outfile: paths.oursEsm, banner: ESM_REQUIRE_BANNER }),
-    // As the construct bundles it: ESM with its banner, the SDK left to node_modules at run time.
-    build({
-      ...ours,
-      entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'ours-io-handler.ts')],
-      format: 'esm',
-      outfile: paths.oursIoEsm,
-      banner: ESM_REQUIRE_BANNER,
-      external: ['@aws-sdk/*'],
-    }),
+    // As the construct bundles by default: CommonJS, the SDK left to node_modules at run time.
+    build({ ...ours, entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'ours-io-handler.ts')], format: 'cjs', outfile: paths.oursIoCjs, external: ['@aws-sdk/*'] }),
+    build({ ...ours, entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'io-handler.ts')], format: 'cjs', outfile: paths.ioPlainCjs, external: ['@aws-sdk/*'] }),
     build({ ...ours, entryPoints: [join(REPO_DIR, 'runtime', 'index.ts')], format: 'esm', outfile: paths.runtimeOnlyEsm, banner: ESM_REQUIRE_BANNER }),
     ...PROCESSES.map((name) =>
       build({
