@@ -147,12 +147,18 @@ function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void,
       continue;
     }
     const module = builtin<Record<string | symbol, unknown>>(id);
-    if (module[PATCHED]) continue;
+    // Wrapped by an earlier enabling (another module registry, as in a test runner): only the callback changes hands.
+    const hook = module[PATCHED] as { onCreated: (request: Http.ClientRequest) => void } | undefined;
+    if (hook) {
+      hook.onCreated = onCreated;
+      continue;
+    }
     patched = true;
+    const current = { onCreated };
     const original = module.request as (...args: unknown[]) => Http.ClientRequest;
     const request = function (this: unknown, ...args: unknown[]): Http.ClientRequest {
       const created = original.apply(this, args);
-      onCreated(created);
+      current.onCreated(created);
       return created;
     };
     const get = function (this: unknown, ...args: unknown[]): Http.ClientRequest {
@@ -162,7 +168,7 @@ function patchRequestFunctions(onCreated: (request: Http.ClientRequest) => void,
     };
     module.request = request;
     module.get = get;
-    module[PATCHED] = true;
+    module[PATCHED] = current;
   }
   if (patched) builtin<typeof NodeModule>('node:module').syncBuiltinESMExports();
   return complete;

@@ -44,6 +44,11 @@ describe('HTTP client integrations (node:http and fetch)', () => {
   let standIn: HttpStandIn;
   beforeAll(async () => {
     standIn = await HttpStandIn.start();
+    // Node < 22.12 wraps http.request at its first traced request when the module's loading went
+    // unseen (as under Jest): make that request here, so every test sees the steady state.
+    await invocations.invoke(() => httpGet(`${standIn.url}/warm-up`));
+    invocations.extension.reset();
+    standIn.reset();
   });
   afterEach(() => standIn.reset());
   afterAll(() => standIn.close());
