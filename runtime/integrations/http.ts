@@ -66,13 +66,14 @@ class RequestTracker {
     }
   }
 
-  /** Older Node: a request no wrapper saw (its module loaded after init). Returns the module it came through. */
+  /** Older Node: a traced request no wrapper saw (its module loaded after init). Returns the module it came through. */
   onLateStart(message: unknown): BuiltinId | undefined {
     try {
       const request = (message as { request?: ClientRequest }).request;
       if (!request || this.#spans.has(request)) return undefined;
       const started = startClientSpan(describe(request), this.config);
-      if (started) this.#spans.set(request, started.span);
+      if (!started) return undefined;
+      this.#spans.set(request, started.span);
       return request.protocol === 'https:' ? 'node:https' : 'node:http';
     } catch (error) {
       log.debug('could not trace an http request', error);
