@@ -37,6 +37,6 @@ export function startDaemon(node: string, args: readonly string[], env: NodeJS.P
  * orchestrator's Node, so it answers equally fast whichever Node is measured.
  */
 export function startStandIn(intakeDelayMs = 0): Promise<ChildProcess> {
-  const ports = [PORTS.lifecycle, PORTS.traces, PORTS.dogstatsd, PORTS.runtimeApi, intakeDelayMs];
+  const ports = [PORTS.lifecycle, PORTS.traces, PORTS.dogstatsd, PORTS.runtimeApi, intakeDelayMs, PORTS.downstream];
   return startDaemon(process.execPath, [paths.process('extension-stand-in'), ...ports.map(String)], { PATH: process.env.PATH });
 }

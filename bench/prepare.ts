@@ -74,6 +74,8 @@ export function writeFixtures(majors: ReadonlyArray<5 | 6>): void {
       ].join('\n'),
     );
   }
+  // Datadog's user code for the I/O scenario: the very bundle of the untraced baseline.
+  for (const major of majors) writeFile(join(paths.datadogTaskRoot(major), 'io.js'), `module.exports = require(${JSON.stringify(paths.ioPlainCjs)});\n`);
   const agent = join(paths.fakeOpt, 'extensions', 'datadog-agent');
   writeFile(agent, '#!/bin/sh\n# Presence marker only: the bench runs its own extension stand-in.\n');
   chmodSync(agent, 0o755);
@@ -98,6 +100,9 @@ export async function buildBundles(): Promise<void> {
   await Promise.all([
     build({ ...ours, format: 'cjs', outfile: paths.oursCjs }),
     build({ ...ours, format: 'esm', outfile: paths.oursEsm, banner: ESM_REQUIRE_BANNER }),
+    // As the construct bundles by default: CommonJS, the SDK left to node_modules at run time.
+    build({ ...ours, entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'ours-io-handler.ts')], format: 'cjs', outfile: paths.oursIoCjs, external: ['@aws-sdk/*'] }),
+    build({ ...ours, entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'io-handler.ts')], format: 'cjs', outfile: paths.ioPlainCjs, external: ['@aws-sdk/*'] }),
     build({ ...ours, entryPoints: [join(REPO_DIR, 'runtime', 'index.ts')], format: 'esm', outfile: paths.runtimeOnlyEsm, banner: ESM_REQUIRE_BANNER }),
     ...PROCESSES.map((name) =>
       build({

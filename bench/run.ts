@@ -35,6 +35,8 @@ async function prepare(options: BenchOptions): Promise<ArtefactSize[]> {
     fileSize('ours: handler + runtime (ESM)', paths.oursEsm),
     fileSize('ours: handler + runtime (CJS)', paths.oursCjs),
     fileSize('ours: runtime/index.ts, every export (ESM)', paths.runtimeOnlyEsm),
+    fileSize('ours: I/O handler + runtime, @aws-sdk/* external (CJS)', paths.oursIoCjs),
+    fileSize('I/O handler alone, @aws-sdk/* external (CJS)', paths.ioPlainCjs),
   ];
   for (const major of majors) {
     if (await buildDatadogBundle(major)) sizes.push(fileSize(`datadog-lambda-js + dd-trace ${major}, esbuild (unsupported by Datadog)`, paths.datadogBundle));

@@ -1,7 +1,7 @@
 import { ddTraceMajorFor, paths } from './workspace';
 
 /** The handlers measured side by side. */
-export type ScenarioId = 'empty' | 'datadog' | 'ours-esm' | 'ours-cjs';
+export type ScenarioId = 'empty' | 'datadog' | 'ours-esm' | 'ours-cjs' | 'io-plain' | 'datadog-io' | 'ours-io';
 
 export interface Scenario {
   readonly id: ScenarioId;
@@ -13,9 +13,12 @@ export interface Scenario {
 }
 
 /** Ports of the extension stand-in inside the bench's network namespace: the extension's real ones. */
-export const PORTS = { lifecycle: 8124, dogstatsd: 8125, traces: 8126, runtimeApi: 9001 } as const;
+export const PORTS = { lifecycle: 8124, dogstatsd: 8125, traces: 8126, runtimeApi: 9001, downstream: 9002 } as const;
 
-export const SCENARIO_IDS: readonly ScenarioId[] = ['empty', 'datadog', 'ours-esm', 'ours-cjs'];
+export const SCENARIO_IDS: readonly ScenarioId[] = ['empty', 'datadog', 'ours-esm', 'ours-cjs', 'io-plain', 'datadog-io', 'ours-io'];
+
+/** Where the I/O handlers find their downstream stand-in; the SDK reads no other AWS setting. */
+const IO_ENV = { BENCH_DOWNSTREAM_PORT: String(PORTS.downstream), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } as const;
 
 /** The scenarios for one Node major (Datadog's dd-trace major follows it). */
 export function scenarios(nodeMajor: number): Scenario[] {
@@ -31,6 +34,15 @@ export function scenarios(nodeMajor: number): Scenario[] {
     },
     { id: 'ours-esm', label: 'ours (esbuild ESM)', entry: paths.oursEsm, env: {} },
     { id: 'ours-cjs', label: 'ours (esbuild CJS)', entry: paths.oursCjs, env: {} },
+    // The I/O handler (fetch + DynamoDB GetItem + SQS SendMessage + two log lines): untraced, then both ways.
+    { id: 'io-plain', label: 'I/O handler, untraced (esbuild CJS)', entry: paths.ioPlainCjs, env: IO_ENV },
+    {
+      id: 'datadog-io',
+      label: `datadog I/O handler (dd-trace ${ddMajor})`,
+      entry: paths.datadogHandler(ddMajor),
+      env: { LAMBDA_TASK_ROOT: paths.datadogTaskRoot(ddMajor), DD_LAMBDA_HANDLER: 'io.handler', _HANDLER: 'io.handler', ...IO_ENV },
+    },
+    { id: 'ours-io', label: 'ours I/O handler (esbuild CJS)', entry: paths.oursIoCjs, env: IO_ENV },
   ];
 }
 

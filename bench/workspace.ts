@@ -30,6 +30,10 @@ export const paths = {
   emptyHandler: join(WORK_DIR, 'fixtures', 'empty-handler.cjs'),
   oursCjs: join(WORK_DIR, 'bundles', 'ours.cjs'),
   oursEsm: join(WORK_DIR, 'bundles', 'ours.mjs'),
+  /** The I/O handler on our runtime (`bench/fixtures/ours-io-handler.ts`), CJS, `@aws-sdk/*` external. */
+  oursIoCjs: join(WORK_DIR, 'bundles', 'ours-io.cjs'),
+  /** The same handler untraced: the I/O scenarios' baseline, and Datadog's user code. */
+  ioPlainCjs: join(WORK_DIR, 'bundles', 'io-plain.cjs'),
   runtimeOnlyEsm: join(WORK_DIR, 'bundles', 'runtime-index.mjs'),
   datadogBundle: join(WORK_DIR, 'bundles', 'datadog.cjs'),
   /** Compiled child-process entries (`bench/processes/*.ts`). */

@@ -12,6 +12,33 @@ export type SpanMode = 'universal' | 'local';
 export type DatadogLogLevel = LogLevel;
 
 /**
+ * The runtime wrapper's zero-code integrations, each on unless turned off here. Each writes the
+ * variable dd-trace reads for it, so the same switch works with either library.
+ */
+export interface DatadogIntegrations {
+  /**
+   * A span and propagation headers for every `node:http` / `node:https` request (`DD_TRACE_HTTP_ENABLED`).
+   * @default true
+   */
+  readonly http?: boolean;
+  /**
+   * A span and propagation headers for every global `fetch` (undici) request (`DD_TRACE_FETCH_ENABLED`).
+   * @default true
+   */
+  readonly fetch?: boolean;
+  /**
+   * A span for every AWS SDK v3 call, with the trace carrier injected into messages (`DD_TRACE_AWS_SDK_ENABLED`).
+   * @default true
+   */
+  readonly awsSdk?: boolean;
+  /**
+   * The active trace and span ids in every `console.*` line written during an invocation (`DD_LOGS_INJECTION`).
+   * @default true
+   */
+  readonly logs?: boolean;
+}
+
+/**
  * Datadog settings of one function: what the extension layer and the runtime wrapper read.
  *
  * Every optional setting writes its environment variable only when set, so the template carries
@@ -102,6 +129,12 @@ export interface DatadogSettings {
    * @default 8125
    */
   readonly dogstatsdPort?: number;
+
+  /**
+   * Turns single zero-code integrations off, e.g. `{ logs: false }`.
+   * @default - every integration on
+   */
+  readonly integrations?: DatadogIntegrations;
 
   /**
    * Version of the `Datadog-Extension[-ARM][-FIPS]` layer, the number at the end of its ARN.

@@ -1,13 +1,17 @@
 import { Token } from 'aws-cdk-lib';
+import { integrationEnvName } from '../runtime/config';
+import type { IntegrationName } from '../runtime/integrations/integration';
 import { LOG_LEVELS } from '../runtime/log';
 import { API_KEY_VARIABLES, DATADOG_SITES, DD_ENV } from './constants';
-import type { DatadogSettings } from './datadog-settings';
+import type { DatadogIntegrations, DatadogSettings } from './datadog-settings';
 import { ConfigurationError, show } from './errors';
 
 /** Datadog tag characters: letters, digits, `_ - : . /` (others are rewritten by Datadog). */
 const TAG_VALUE = /^[\p{L}\p{N}_\-:./]+$/u;
 /** A tag key starts with a letter and cannot contain the `:` that ends it. */
 const TAG_KEY = /^\p{L}[\p{L}\p{N}_\-./]*$/u;
+/** Each `datadog.integrations` setting and the runtime integration it switches. */
+const INTEGRATION_SETTINGS: Readonly<Record<keyof DatadogIntegrations, IntegrationName>> = { http: 'http', fetch: 'fetch', awsSdk: 'aws-sdk', logs: 'logs' };
 /** Variables that a typed setting writes, and that setting: `additionalEnvironment` may not set them. */
 const TYPED_VARIABLES: Readonly<Record<string, string>> = {
   [DD_ENV.SERVICE]: 'datadog.service',
@@ -23,6 +27,7 @@ const TYPED_VARIABLES: Readonly<Record<string, string>> = {
   [DD_ENV.UNIVERSAL_INSTRUMENTATION]: 'datadog.spanMode',
   [DD_ENV.DOGSTATSD_PORT]: 'datadog.dogstatsdPort',
   ...Object.fromEntries(API_KEY_VARIABLES.map((name) => [name, 'datadog.apiKey'])),
+  ...Object.fromEntries(Object.entries(INTEGRATION_SETTINGS).map(([setting, name]) => [integrationEnvName(name), `datadog.integrations.${setting}`])),
 };
 /** Lambda's rule for variable names. */
 const VARIABLE_NAME = /^[a-zA-Z]\w*$/;
@@ -58,6 +63,10 @@ export function datadogEnvironment(settings: DatadogSettings, path: string): Rec
     env[DD_ENV.UNIVERSAL_INSTRUMENTATION] = String(mode === 'universal');
   }
   if (settings.dogstatsdPort !== undefined) env[DD_ENV.DOGSTATSD_PORT] = port(path, settings.dogstatsdPort);
+  for (const [setting, name] of Object.entries(INTEGRATION_SETTINGS) as Array<[keyof DatadogIntegrations, IntegrationName]>) {
+    const value = settings.integrations?.[setting];
+    if (value !== undefined) env[integrationEnvName(name)] = flag(path, `datadog.integrations.${setting}`, value);
+  }
   for (const [name, value] of Object.entries(settings.additionalEnvironment ?? {})) {
     const prop = `datadog.additionalEnvironment.${name}`;
     if (!VARIABLE_NAME.test(name)) {

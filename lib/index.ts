@@ -3,7 +3,7 @@
  */
 export { DatadogTracedFunction, type DatadogTracedFunctionProps } from './datadog-traced-function';
 export { DatadogApiKey, type DatadogApiKeyBinding } from './api-key';
-export type { DatadogSettings, DatadogLogLevel, SpanMode } from './datadog-settings';
+export type { DatadogSettings, DatadogIntegrations, DatadogLogLevel, SpanMode } from './datadog-settings';
 export { instrumentFunction } from './instrument';
 export { ConfigurationError } from './errors';
 export { DATADOG_SITES, DEFAULT_EXTENSION_LAYER_VERSION, DD_ENV } from './constants';

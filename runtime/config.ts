@@ -1,6 +1,7 @@
 import { globalSlot } from './global-state';
 import { INTEGRATION_NAMES, type IntegrationName } from './integrations/integration';
 import { log, LOG_LEVELS, setLogLevel, type LogLevel } from './log';
+import { PROPAGATION_STYLES, type PropagationStyle } from './propagation/headers';
 
 /** Where finished spans go. */
 export type TraceExporterKind =
@@ -124,6 +125,20 @@ export interface DatadogConfig {
    * @default - every integration on
    */
   readonly integrations: Readonly<Record<IntegrationName, boolean>>;
+  /**
+   * `DD_TRACE_PROPAGATION_STYLE_INJECT`, else `DD_TRACE_PROPAGATION_STYLE`: the headers outgoing
+   * HTTP requests carry (`datadog`, `tracecontext`; `baggage` is accepted and carries nothing,
+   * `none` injects nothing).
+   * @default ['datadog', 'tracecontext']
+   */
+  readonly propagationStyleInject: readonly PropagationStyle[];
+  /**
+   * `DD_TRACE_HTTP_CLIENT_ERROR_STATUSES`: the response statuses that mark an HTTP client span as
+   * an error, as inclusive ranges (`'400-403,405-499'`; values and ranges from 100 to 599, as dd-trace parses
+   * `DD_TRACE_HTTP_SERVER_ERROR_STATUSES`).
+   * @default [[400, 499]]
+   */
+  readonly httpClientErrorStatuses: ReadonlyArray<readonly [number, number]>;
 }
 
 /** What callers may set explicitly; every field falls back to its environment variable. */
@@ -157,6 +172,9 @@ export const ENV = {
   DOGSTATSD_PORT: 'DD_DOGSTATSD_PORT',
   DISABLED_INTEGRATIONS: 'DD_TRACE_DISABLED_INTEGRATIONS',
   LOGS_INJECTION: 'DD_LOGS_INJECTION',
+  PROPAGATION_STYLE_INJECT: 'DD_TRACE_PROPAGATION_STYLE_INJECT',
+  PROPAGATION_STYLE: 'DD_TRACE_PROPAGATION_STYLE',
+  HTTP_CLIENT_ERROR_STATUSES: 'DD_TRACE_HTTP_CLIENT_ERROR_STATUSES',
 } as const;
 
 /** The variable that switches one integration, as dd-trace names it. */
@@ -175,6 +193,8 @@ export const DEFAULTS = {
   dogstatsdHost: '127.0.0.1',
   dogstatsdPort: 8125,
   logLevel: 'warn' as LogLevel,
+  propagationStyleInject: ['datadog', 'tracecontext'] as readonly PropagationStyle[],
+  httpClientErrorStatuses: [[400, 499]] as ReadonlyArray<readonly [number, number]>,
 } as const;
 
 const TRACE_EXPORTERS: readonly TraceExporterKind[] = ['auto', 'agent', 'log', 'none'];
@@ -215,6 +235,8 @@ export function resolveConfig(options: DatadogConfigOptions = {}, env: Env = pro
     dogstatsdHost: options.dogstatsdHost ?? read.string(ENV.DOGSTATSD_HOST) ?? DEFAULTS.dogstatsdHost,
     dogstatsdPort: options.dogstatsdPort ?? read.integer(ENV.DOGSTATSD_PORT, DEFAULTS.dogstatsdPort, 1, 65_535),
     integrations: resolveIntegrations(options.integrations ?? {}, read),
+    propagationStyleInject: options.propagationStyleInject ?? read.propagationStyles(),
+    httpClientErrorStatuses: options.httpClientErrorStatuses ?? read.statusRanges(ENV.HTTP_CLIENT_ERROR_STATUSES, DEFAULTS.httpClientErrorStatuses),
   };
   return Object.freeze(config);
 }
@@ -298,6 +320,36 @@ class EnvReader {
       tags[pair.slice(0, colon)] = pair.slice(colon + 1);
     }
     return tags;
+  }
+
+  /** The inject styles: the `_INJECT` variable wins over the general one, as in dd-trace. */
+  propagationStyles(): readonly PropagationStyle[] {
+    const name = this.string(ENV.PROPAGATION_STYLE_INJECT) !== undefined ? ENV.PROPAGATION_STYLE_INJECT : ENV.PROPAGATION_STYLE;
+    const raw = this.string(name);
+    if (raw === undefined) return DEFAULTS.propagationStyleInject;
+    const styles: PropagationStyle[] = [];
+    for (const entry of raw.toLowerCase().split(/[,\s]+/).filter(Boolean)) {
+      if ((PROPAGATION_STYLES as readonly string[]).includes(entry)) styles.push(entry as PropagationStyle);
+      else log.warn(`${name} entry '${entry}' is not one of ${PROPAGATION_STYLES.join(', ')}; ignoring it`);
+    }
+    if (styles.length > 0) return Object.freeze(styles);
+    return this.invalid(name, raw, `a list of ${PROPAGATION_STYLES.join(', ')}`, DEFAULTS.propagationStyleInject);
+  }
+
+  /** `100-599` values and ranges, comma-separated, whitespace ignored (dd-trace's syntax). */
+  statusRanges(name: string, fallback: ReadonlyArray<readonly [number, number]>): ReadonlyArray<readonly [number, number]> {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const normalized = raw.replace(/\s/g, '');
+    if (!/^[1-5]\d{2}(?:-[1-5]\d{2})?(?:,[1-5]\d{2}(?:-[1-5]\d{2})?)*$/.test(normalized)) {
+      return this.invalid(name, raw, 'comma-separated status codes or ranges from 100 to 599', fallback);
+    }
+    return Object.freeze(
+      normalized.split(',').map((entry) => {
+        const [first, second = first] = entry.split('-').map(Number) as [number, number?];
+        return Object.freeze([Math.min(first, second), Math.max(first, second)] as const);
+      }),
+    );
   }
 
   private invalid<T>(name: string, raw: string, expected: string, fallback: T): T {

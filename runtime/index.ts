@@ -46,3 +46,5 @@ export {
   type RecordContext,
   type RecordHandler,
 } from './batch/process-batch';
+export { currentLogContext, type DatadogLogContext, type DatadogLogIds } from './integrations/log-context';
+export type { PropagationStyle } from './propagation/headers';

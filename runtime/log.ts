@@ -11,6 +11,12 @@ export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
 
 let threshold: number = RANK.warn;
+/** True while this logger writes, so console log injection leaves our own JSON lines alone. */
+let writing = false;
+
+export function isWritingOwnLine(): boolean {
+  return writing;
+}
 
 export function setLogLevel(level: LogLevel): void {
   threshold = RANK[level];
@@ -22,12 +28,15 @@ function write(level: Exclude<LogLevel, 'off'>, message: string, detail?: unknow
   if (detail !== undefined) line.detail = describe(detail);
   try {
     const text = JSON.stringify(line);
+    writing = true;
     // Lambda marks console.error lines as ERROR: only errors go there.
     if (level === 'error') console.error(text);
     else if (level === 'warn') console.warn(text);
     else console.log(text);
   } catch {
     // A logger that throws would break the promise it exists to keep.
+  } finally {
+    writing = false;
   }
 }
 

@@ -4,7 +4,7 @@
  * the trace intake, swallows DogStatsD datagrams, and plays the Lambda Runtime API's response
  * endpoint so the harness can return each result the way the Lambda runtime does.
  *
- * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api> [<intake delay ms>]`; the
+ * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api> [<intake delay ms> [<downstream>]]`; the
  * delay holds every trace-intake answer back, which shows who waits for the flush's response.
  * Prints `ready` when
  * listening. `GET /bench/stats` on the runtime-API port returns request counts and the spans
@@ -24,7 +24,7 @@ export interface StandInStats {
   readonly datagrams: number;
 }
 
-const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort, intakeDelayMs = 0] = process.argv.slice(2).map(Number);
+const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort, intakeDelayMs = 0, downstreamPort] = process.argv.slice(2).map(Number);
 const HOST = '127.0.0.1';
 
 let requests: Record<string, number> = {};
@@ -72,6 +72,19 @@ function stats(): StandInStats {
   return { requests, traceBytes, traceSpans, spanNames, datagrams };
 }
 
+/**
+ * The I/O scenario's remote ends on one port: DynamoDB and SQS by their JSON-protocol target
+ * (minimal valid answers), any other request a small JSON body. Propagation headers are counted.
+ */
+function answerDownstream(req: IncomingMessage, _body: Buffer, res: ServerResponse): void {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  count(`downstream ${target || `${req.method} http`}${req.headers['x-datadog-trace-id'] ? ' +dd' : ''}${req.headers.traceparent ? ' +w3c' : ''}`);
+  const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'bench-request' };
+  if (target.endsWith('.GetItem')) return void res.writeHead(200, headers).end('{"Item":{"id":{"S":"1"}}}');
+  if (target.endsWith('.SendMessage')) return void res.writeHead(200, headers).end('{"MessageId":"bench-message","MD5OfMessageBody":"5d41402abc4b2a76b9719d911017c592"}');
+  json(res, 200, '{"ok":true}');
+}
+
 async function main(): Promise<void> {
   await serve(lifecyclePort, (req, _body, res) => {
     count(`${req.method} ${req.url}`);
@@ -93,6 +106,7 @@ async function main(): Promise<void> {
     }
     json(res, 202, '{"status":"OK"}');
   });
+  if (downstreamPort) await serve(downstreamPort, answerDownstream);
   const udp = createSocket('udp4');
   udp.on('message', () => (datagrams += 1));
   await new Promise<void>((resolve) => udp.bind(dogstatsdPort, HOST, resolve));

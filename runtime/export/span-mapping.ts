@@ -44,6 +44,17 @@ const KEY_RENAMES: Readonly<Record<string, string>> = {
   'http.request.header.referrer': 'http.referrer',
 };
 
+/**
+ * On spans that call out, `server.*` names the remote end: dd-trace tags it `out.host` and
+ * `network.destination.port` (the peer tags the Agent aggregates on), not the server-side
+ * `http.server_name`.
+ */
+const OUTBOUND_KEY_RENAMES: Readonly<Record<string, string>> = {
+  ...KEY_RENAMES,
+  'server.address': 'out.host',
+  'server.port': 'network.destination.port',
+};
+
 const SQL_SYSTEMS = new Set(['postgresql', 'mysql', 'mssql', 'oracle', 'mariadb', 'sqlite', 'db2', 'redshift', 'clickhouse', 'cockroachdb', 'h2', 'hsqldb', 'derby', 'sqlserver']);
 const NAMED_DB_TYPES = new Set(['cassandra', 'redis', 'memcached', 'mongodb', 'elasticsearch', 'opensearch']);
 
@@ -56,8 +67,9 @@ export function toDatadogSpan(span: ReadableSpan, options: SpanMappingOptions): 
   const meta: Record<string, string> = { language: 'javascript', 'runtime-id': options.runtimeId };
   const metrics: Record<string, number> = {};
   if (options.tags) for (const [key, value] of Object.entries(options.tags)) setMeta(meta, key, value);
-  copyAttributes(resourceAttributes, meta, metrics);
-  copyAttributes(attributes, meta, metrics);
+  const renames = span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER ? OUTBOUND_KEY_RENAMES : KEY_RENAMES;
+  copyAttributes(resourceAttributes, meta, metrics, renames);
+  copyAttributes(attributes, meta, metrics, renames);
 
   const service = serviceOf(lookup, options.service);
   const env = stringOf(lookup('deployment.environment.name')) ?? stringOf(lookup('deployment.environment')) ?? options.env;
@@ -134,11 +146,11 @@ function setMeta(meta: Record<string, string>, key: string, value: string): void
   meta[truncate(key, LIMITS.metaKey)] = truncate(value, LIMITS.metaValue);
 }
 
-function copyAttributes(attributes: Attributes, meta: Record<string, string>, metrics: Record<string, number>): void {
+function copyAttributes(attributes: Attributes, meta: Record<string, string>, metrics: Record<string, number>, renames: Readonly<Record<string, string>>): void {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null || RESERVED.has(key) || key.startsWith('datadog.')) continue;
-    const ddKey = KEY_RENAMES[key] ?? (key.startsWith('http.request.header.') ? `http.request.headers.${key.slice(20)}` : key);
+    const ddKey = renames[key] ?? (key.startsWith('http.request.header.') ? `http.request.headers.${key.slice(20)}` : key);
     if (typeof value === 'number') {
       if (Number.isFinite(value)) metrics[truncate(ddKey, LIMITS.metaKey)] = value;
     } else {

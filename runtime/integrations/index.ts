@@ -1,10 +1,17 @@
 import type { DatadogConfig } from '../config';
 import { globalSlot } from '../global-state';
 import { log } from '../log';
+import { fetchIntegration } from './fetch';
+import { httpIntegration } from './http';
 import type { Integration } from './integration';
+import { logsIntegration } from './logs';
 
 /** Every zero-code integration, in one place. Each file in this folder is one integration. */
-const INTEGRATIONS: readonly Integration[] = [];
+const INTEGRATIONS: readonly Integration[] = [
+  httpIntegration,
+  fetchIntegration,
+  logsIntegration,
+];
 
 /**
  * Enables the integrations the config switches on, once per process (shared by every copy of

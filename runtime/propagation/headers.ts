@@ -22,6 +22,14 @@ export const HEADER = {
 
 type HeaderBag = Readonly<Record<string, unknown>>;
 
+/**
+ * Inject styles, as `DD_TRACE_PROPAGATION_STYLE_INJECT` names them. `baggage` is accepted for
+ * dd-trace parity but carries nothing (no baggage items here); `none` injects nothing.
+ */
+export const PROPAGATION_STYLES = ['datadog', 'tracecontext', 'baggage', 'none'] as const;
+
+export type PropagationStyle = (typeof PROPAGATION_STYLES)[number];
+
 export function extractFromHeaders(headers: unknown): DatadogTraceContext | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const get = headerGetter(headers as HeaderBag);
@@ -95,20 +103,23 @@ export interface InjectContext {
 }
 
 /**
- * The carrier Datadog consumers read (`_datadog` on SQS/SNS/EventBridge): Datadog headers
- * and their W3C equivalents, encoding the same context.
+ * The carrier Datadog consumers read (`_datadog` on SQS/SNS/EventBridge, outgoing HTTP
+ * headers): Datadog headers and their W3C equivalents, encoding the same context, limited to
+ * `styles`.
  */
-export function injectHeaders(ctx: InjectContext): Record<string, string> {
+export function injectHeaders(ctx: InjectContext, styles: readonly PropagationStyle[] = ['datadog', 'tracecontext']): Record<string, string> {
   const { high, low } = splitTraceId(ctx.traceId);
   const tags = ctx.propagationTags ?? {};
-  const carrier: Record<string, string> = {
-    [HEADER.TRACE_ID]: hexIdToDecimal(low),
-    [HEADER.PARENT_ID]: hexIdToDecimal(ctx.spanId),
-    [HEADER.SAMPLING_PRIORITY]: String(ctx.samplingPriority),
-  };
-  if (ctx.origin) carrier[HEADER.ORIGIN] = ctx.origin;
-  const ddTags = formatDatadogTags(high, tags);
-  if (ddTags) carrier[HEADER.TAGS] = ddTags;
+  const carrier: Record<string, string> = {};
+  if (styles.includes('datadog')) {
+    carrier[HEADER.TRACE_ID] = hexIdToDecimal(low);
+    carrier[HEADER.PARENT_ID] = hexIdToDecimal(ctx.spanId);
+    carrier[HEADER.SAMPLING_PRIORITY] = String(ctx.samplingPriority);
+    if (ctx.origin) carrier[HEADER.ORIGIN] = ctx.origin;
+    const ddTags = formatDatadogTags(high, tags);
+    if (ddTags) carrier[HEADER.TAGS] = ddTags;
+  }
+  if (!styles.includes('tracecontext')) return carrier;
   carrier[HEADER.TRACEPARENT] = `00-${ctx.traceId}-${ctx.spanId}-${ctx.samplingPriority > 0 ? '01' : '00'}`;
   carrier[HEADER.TRACESTATE] = `dd=${formatDdMember({ samplingPriority: ctx.samplingPriority, parentId: ctx.spanId, origin: ctx.origin, propagationTags: tags, traceIdHigh: high })}`;
   return carrier;

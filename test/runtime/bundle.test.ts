@@ -42,8 +42,9 @@ describe('the runtime bundle', () => {
     expect(code).not.toMatch(/aws-cdk-lib|from"constructs"|require\("constructs"\)/);
   });
 
-  it('stays under 100 KB minified', () => {
-    expect(readFileSync(outfile).length).toBeLessThan(100 * 1024);
+  // Issue #10's budget with every zero-code integration in: ≤ 120 KB for a handler importing nothing else.
+  it('stays under 120 KB minified', () => {
+    expect(readFileSync(outfile).length).toBeLessThan(120 * 1024);
   });
 
   it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {

@@ -124,3 +124,44 @@ describe('integration switches', () => {
     expect(config.integrations).toEqual({ http: true, fetch: true, 'aws-sdk': true, logs: false });
   });
 });
+
+describe('HTTP client settings', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+  const messages = () => warn.mock.calls.map(([line]) => (JSON.parse(line as string) as { message: string }).message);
+
+  it('injects datadog and tracecontext and treats 400-499 as errors by default', () => {
+    const config = resolveConfig({}, {});
+    expect(config.propagationStyleInject).toEqual(['datadog', 'tracecontext']);
+    expect(config.httpClientErrorStatuses).toEqual([[400, 499]]);
+  });
+
+  it('reads DD_TRACE_PROPAGATION_STYLE_INJECT before DD_TRACE_PROPAGATION_STYLE', () => {
+    expect(resolveConfig({}, { DD_TRACE_PROPAGATION_STYLE: 'tracecontext' }).propagationStyleInject).toEqual(['tracecontext']);
+    const both = { DD_TRACE_PROPAGATION_STYLE: 'tracecontext', DD_TRACE_PROPAGATION_STYLE_INJECT: 'Datadog, baggage' };
+    expect(resolveConfig({}, both).propagationStyleInject).toEqual(['datadog', 'baggage']);
+  });
+
+  it('warns about unknown styles, keeps the known ones, and falls back when none is known', () => {
+    expect(resolveConfig({}, { DD_TRACE_PROPAGATION_STYLE_INJECT: 'b3multi,tracecontext' }).propagationStyleInject).toEqual(['tracecontext']);
+    expect(messages()).toEqual([expect.stringContaining("DD_TRACE_PROPAGATION_STYLE_INJECT entry 'b3multi'")]);
+    expect(resolveConfig({}, { DD_TRACE_PROPAGATION_STYLE_INJECT: 'xray' }).propagationStyleInject).toEqual(['datadog', 'tracecontext']);
+  });
+
+  it('parses DD_TRACE_HTTP_CLIENT_ERROR_STATUSES as dd-trace parses its status lists: values and ranges, either order', () => {
+    expect(resolveConfig({}, { DD_TRACE_HTTP_CLIENT_ERROR_STATUSES: '400-403, 405-499,599-500' }).httpClientErrorStatuses).toEqual([
+      [400, 403],
+      [405, 499],
+      [500, 599],
+    ]);
+    expect(resolveConfig({}, { DD_TRACE_HTTP_CLIENT_ERROR_STATUSES: '404' }).httpClientErrorStatuses).toEqual([[404, 404]]);
+  });
+
+  it.each(['4xx', '400-', '600', '400;500'])('warns about DD_TRACE_HTTP_CLIENT_ERROR_STATUSES=%p and keeps the default', (raw) => {
+    expect(resolveConfig({}, { DD_TRACE_HTTP_CLIENT_ERROR_STATUSES: raw }).httpClientErrorStatuses).toEqual([[400, 499]]);
+    expect(messages()).toEqual([expect.stringContaining(`DD_TRACE_HTTP_CLIENT_ERROR_STATUSES='${raw}'`)]);
+  });
+});
