@@ -24,7 +24,7 @@ function readmeBundleCommand(): string {
 /** A traced invocation through the installed package: our wrapper, a span of the user's, the testing kit's extension. */
 const INVOKE_ESM = `import { trace } from '@opentelemetry/api';
 import { wrapHandler } from 'datadog-lambda-ts/runtime';
-import { createLambdaContext, ExtensionEmulator } from 'datadog-lambda-ts/testing';
+import { createLambdaContext, ExtensionEmulator, flushTraces } from 'datadog-lambda-ts/testing';
 
 const extension = await ExtensionEmulator.start();
 try {
@@ -33,6 +33,7 @@ try {
     extension.config(),
   );
   const result = await handler({ id: 'o-1' }, createLambdaContext({ functionName: 'orders' }));
+  await flushTraces();
   const spans = extension.spans().map((s) => ({ name: s.name, resource: s.resource, trace: String(s.trace_id) }));
   console.log(JSON.stringify({ result, spans }));
 } finally {
@@ -42,7 +43,7 @@ try {
 
 const INVOKE_CJS = `const { trace } = require('@opentelemetry/api');
 const { wrapHandler } = require('datadog-lambda-ts/runtime');
-const { createLambdaContext, ExtensionEmulator } = require('datadog-lambda-ts/testing');
+const { createLambdaContext, ExtensionEmulator, flushTraces } = require('datadog-lambda-ts/testing');
 
 (async () => {
   const extension = await ExtensionEmulator.start();
@@ -52,7 +53,8 @@ const { createLambdaContext, ExtensionEmulator } = require('datadog-lambda-ts/te
       extension.config(),
     );
     const result = await handler({ id: 'o-1' }, createLambdaContext({ functionName: 'orders' }));
-    const spans = extension.spans().map((s) => ({ name: s.name, resource: s.resource, trace: String(s.trace_id) }));
+    await flushTraces();
+  const spans = extension.spans().map((s) => ({ name: s.name, resource: s.resource, trace: String(s.trace_id) }));
     console.log(JSON.stringify({ result, spans }));
   } finally {
     await extension.close();
@@ -223,8 +225,9 @@ describe('a CDK app: the package next to the current @opentelemetry/api, aws-cdk
       bundle = join(project.dir, outfile ?? 'missing');
     }, RUN_TIMEOUT_MS);
 
-    it('gives at most 100 KB minified for a handler that only calls wrapHandler', () => {
-      expect(statSync(bundle).size).toBeLessThanOrEqual(100 * 1000);
+    // The zero-code integrations (issue #10) raised the runtime's budget from 100 KB to 120 KB.
+    it('gives at most 120 KB minified for a handler that only calls wrapHandler', () => {
+      expect(statSync(bundle).size).toBeLessThanOrEqual(120 * 1000);
     });
 
     it('runs a wrapped handler that reports to the extension', async () => {

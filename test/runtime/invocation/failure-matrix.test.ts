@@ -205,12 +205,17 @@ describe('failure matrix (real loopback sockets, default budgets)', () => {
     expect(row.concurrentMs).toBeLessThanOrEqual(120);
     expect(row.steadyMs).toBeLessThanOrEqual(2);
     expect(row.resumedMs).toBeLessThanOrEqual(2_000);
-    // Visible, not noisy: warnings only, at most one back-off and one recovery line per route.
+    // Visible, not noisy: warnings only, one line per change of a route's state (backing off,
+    // then answering again), never the same line twice in a row. On a loaded machine a hung
+    // route can flap once, so the count itself is not fixed.
     expect(run.errors).toEqual([]);
     for (const route of ['start-invocation', 'end-invocation', 'trace intake']) {
-      const lines = run.warnings.filter((line) => line.includes(`Datadog extension: ${route} `));
-      expect(lines.filter((line) => line.includes('backing off')).length).toBeLessThanOrEqual(1);
-      expect(lines.filter((line) => line.includes('answers again')).length).toBeLessThanOrEqual(1);
+      const transitions = run.warnings
+        .filter((line) => line.includes(`Datadog extension: ${route} `))
+        .map((line) => (line.includes('backing off') ? 'off' : line.includes('answers again') ? 'on' : 'other'));
+      expect(transitions).not.toContain('other');
+      transitions.forEach((state, i) => expect(state).toBe(i % 2 === 0 ? 'off' : 'on'));
+      expect(transitions.length).toBeLessThanOrEqual(4);
     }
   });
 });
