@@ -1,6 +1,6 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from '../config';
+import { resolveConfig, withContextService, type DatadogConfig, type DatadogConfigOptions } from '../config';
 import { createRootSpan, endRootSpan } from './root-span';
 import { setTraceExtractor, type TraceExtractor } from '../local/synthetic-context';
 import { log } from '../log';
@@ -72,15 +72,19 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   if ((handler as unknown as Record<symbol, unknown>)[WRAPPED]) return handler as unknown as TracedHandler<H>;
 
   let config: DatadogConfig | undefined;
+  let invocationConfig: DatadogConfig | undefined;
   const { traceExtractor, ...configOptions } = options;
   const getConfig = () => (config ??= resolveConfig(configOptions));
+  // Fixed by the first invocation: one function per process, as in Lambda.
+  const configFor = (lambdaContext: Partial<LambdaContext> | undefined) =>
+    (invocationConfig ??= withContextService(getConfig(), configOptions, lambdaContext));
   if (traceExtractor) setTraceExtractor(traceExtractor);
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === 'response';
   const callbackStyle = !streaming && handler.length >= 3;
   schedulePrewarm(getConfig);
 
   async function traced(thisArg: unknown, args: unknown[], event: unknown, lambdaContext: Partial<LambdaContext> | undefined): Promise<unknown> {
-    const root = await createRootSpan(event, lambdaContext, getConfig());
+    const root = await createRootSpan(event, lambdaContext, configFor(lambdaContext));
     let result: unknown;
     try {
       result = await otelContext.with(root.context, () => callUser(handler, thisArg, args, callbackStyle));
@@ -94,7 +98,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
 
   const wrapped = streaming
     ? function (this: unknown, event: unknown, responseStream: unknown, lambdaContext: LambdaContext) {
-        watchFirstByte(responseStream, lambdaContext, getConfig());
+        watchFirstByte(responseStream, lambdaContext, configFor(lambdaContext));
         return traced(this, [event, responseStream, lambdaContext], event, lambdaContext);
       }
     : callbackStyle
