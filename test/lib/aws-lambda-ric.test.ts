@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { AssetStaging, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ExtensionEmulator } from '../../runtime/testing';
+import { RuntimeApiStandIn, type InvocationOutcome } from '../helpers/runtime-api';
+import { REPO_ROOT, removeTestApps, testApp, tracedFunction, US_EAST_1 } from './support';
+
+/**
+ * The construct's asset, run under AWS's runtime interface client (npm `aws-lambda-ric` 4.x,
+ * the client of the Node.js 24 managed runtime), against a Runtime API stand-in, with the
+ * extension emulator as the extension. `.ci/aws-lambda-ric.sh` builds the client into a cache.
+ */
+const RIC_VERSION = process.env.AWS_LAMBDA_RIC_VERSION ?? '4.0.2';
+const RIC_HOME = process.env.AWS_LAMBDA_RIC_HOME ?? path.join(homedir(), '.cache', 'datadog-lambda-ts', `aws-lambda-ric-${RIC_VERSION}`);
+const RIC_DIR = path.join(RIC_HOME, 'node_modules', 'aws-lambda-ric');
+const installed = existsSync(path.join(RIC_DIR, 'rapid-client.node')) && existsSync(path.join(RIC_DIR, 'package.json'));
+const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'ric', 'handler.ts');
+
+interface Deployed {
+  readonly assetDir: string;
+  readonly handler: string;
+  readonly environment: Record<string, string>;
+}
+
+/** Synthesizes one DatadogTracedFunction per export and returns each bundled asset with its handler and environment. */
+function synthesize(exportsToDeploy: readonly string[]): Record<string, Deployed> {
+  AssetStaging.clearAssetHashCache();
+  const app = testApp({ bundle: true });
+  const stack = new Stack(app, 'Ric', { env: US_EAST_1 });
+  for (const name of exportsToDeploy) tracedFunction(stack, name, { entry: FIXTURE, handler: name });
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const deployed: Record<string, Deployed> = {};
+  for (const name of exportsToDeploy) {
+    const [, resource] = Object.entries(functions).find(([id]) => id.startsWith(name))!;
+    const props = resource.Properties as { Code: { S3Key: string }; Handler: string; Environment?: { Variables?: Record<string, unknown> } };
+    const variables = Object.entries(props.Environment?.Variables ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    deployed[name] = {
+      assetDir: path.join(app.outdir, `asset.${props.Code.S3Key.replace(/\.zip$/, '')}`),
+      handler: props.Handler,
+      environment: Object.fromEntries(variables),
+    };
+  }
+  return deployed;
+}
+
+/** One function's sandbox: the runtime interface client in a child process, as Lambda starts it. */
+class Sandbox {
+  output = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly api: RuntimeApiStandIn,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static async start(fn: Deployed, extension: ExtensionEmulator, functionName: string): Promise<Sandbox> {
+    const api = await RuntimeApiStandIn.start();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      ...fn.environment,
+      // Lambda's own variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_RUNTIME_API: api.address,
+      AWS_LAMBDA_FUNCTION_NAME: functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: '2026/12/01/[$LATEST]0123456789abcdef',
+      AWS_REGION: 'us-east-1',
+      LAMBDA_TASK_ROOT: fn.assetDir,
+      _HANDLER: fn.handler,
+      TZ: ':UTC',
+      // The emulator instead of the extension, and no DogStatsD traffic to port 8125.
+      ...extension.environment(),
+      DD_DOGSTATSD_PORT: '9',
+    };
+    const child = spawn(process.execPath, [path.join(RIC_DIR, 'index.mjs')], { cwd: fn.assetDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Sandbox(api, child);
+  }
+
+  /** Invokes, failing with the runtime's output if it reports nothing within `ms`. */
+  async invoke(event: unknown, ms = 10_000): Promise<InvocationOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no outcome within ${ms} ms; runtime output:\n${this.output}`)), ms);
+    });
+    const exited = this.exited.then((code) => {
+      throw new Error(`the runtime exited (${String(code)}) before answering; output:\n${this.output}`);
+    });
+    try {
+      return await Promise.race([this.api.invoke(event), timeout, exited]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+    await this.api.close();
+  }
+}
+
+if (!installed) {
+  describe('the construct asset under aws-lambda-ric', () => {
+    // Skipped only when the client could not be installed: `.ci/aws-lambda-ric.sh` builds it and logs why it could not.
+    // eslint-disable-next-line no-restricted-syntax -- a conditional skip, naming what is missing
+    it.skip(`needs aws-lambda-ric ${RIC_VERSION} built in ${RIC_HOME}: run \`bash .ci/aws-lambda-ric.sh\` (cmake, make, g++, python3, autoconf, automake, libtool)`, () => undefined);
+  });
+} else {
+  describe(`the construct asset under aws-lambda-ric ${(JSON.parse(readFileSync(path.join(RIC_DIR, 'package.json'), 'utf8')) as { version: string }).version}`, () => {
+    let deployed: Record<string, Deployed>;
+    let extension: ExtensionEmulator;
+    const sandboxes: Sandbox[] = [];
+
+    beforeAll(async () => {
+      deployed = synthesize(['handler', 'callbackHandler']);
+      extension = await ExtensionEmulator.start();
+    });
+    beforeEach(() => extension.reset());
+    afterEach(async () => {
+      for (const sandbox of sandboxes.splice(0)) await sandbox.stop();
+    });
+    afterAll(async () => {
+      await extension?.close();
+      removeTestApps();
+    });
+
+    async function sandboxFor(name: string, functionName = 'orders'): Promise<Sandbox> {
+      const sandbox = await Sandbox.start(deployed[name]!, extension, functionName);
+      sandboxes.push(sandbox);
+      return sandbox;
+    }
+
+    it('returns the result unchanged, after start/end-invocation, with the spans in the extension trace', async () => {
+      // GIVEN the asset of an async handler, started by the runtime interface client
+      const sandbox = await sandboxFor('handler');
+
+      // WHEN Lambda delivers an event
+      const outcome = await sandbox.invoke({ orderId: 'o-1' });
+
+      // THEN the response is the handler's result, untouched
+      expect(outcome).toMatchObject({ kind: 'response', body: { statusCode: 200, orderId: 'o-1' } });
+      // AND the extension saw the invocation start and end under the same request id
+      expect(extension.received).toEqual(expect.arrayContaining(['start-invocation', 'end-invocation', 'traces']));
+      expect(extension.starts[0]!.headers['lambda-runtime-aws-request-id']).toBe(outcome.requestId);
+      expect(extension.starts[0]!.event).toEqual({ orderId: 'o-1' });
+      expect(extension.ends[0]!.headers['lambda-runtime-aws-request-id']).toBe(outcome.requestId);
+      expect(extension.ends[0]!.result).toEqual({ statusCode: 200, orderId: 'o-1' });
+      // AND the handler's span reached the intake, a child of the extension's aws.lambda, in its trace
+      const lambda = extension.lambdaSpans[0]!;
+      const span = extension.receivedSpans().find((s) => s.resource === 'load-order')!;
+      expect(span).toBeDefined();
+      expect(span.trace_id).toBe(lambda.trace_id);
+      expect(span.parent_id).toBe(lambda.span_id);
+      expect(span.service).toBe('orders');
+    });
+
+    it('reports a thrown error through /error with its type and message, and to the extension', async () => {
+      const sandbox = await sandboxFor('handler');
+
+      const outcome = await sandbox.invoke({ orderId: 'o-404', fail: true });
+
+      expect(outcome.kind).toBe('error');
+      if (outcome.kind !== 'error') return;
+      expect(outcome.body.errorType).toBe('OrderNotFound');
+      expect(outcome.body.errorMessage).toBe('order o-404 does not exist');
+      const end = extension.ends[0]!;
+      expect(end.headers['x-datadog-invocation-error']).toBe('true');
+      expect(Buffer.from(String(end.headers['x-datadog-invocation-error-type']), 'base64').toString()).toBe('OrderNotFound');
+      expect(extension.lambdaSpans[0]!.error).toBe(1);
+    });
+
+    it('serves several invocations from one process, each in its own trace', async () => {
+      const sandbox = await sandboxFor('handler');
+
+      const first = await sandbox.invoke({ orderId: 'a' });
+      const second = await sandbox.invoke({ orderId: 'b' });
+
+      expect([first.kind, second.kind]).toEqual(['response', 'response']);
+      expect(extension.lambdaSpans).toHaveLength(2);
+      expect(extension.lambdaSpans[0]!.trace_id).not.toBe(extension.lambdaSpans[1]!.trace_id);
+      const spans = extension.receivedSpans().filter((s) => s.resource === 'load-order');
+      expect(spans.map((s) => s.trace_id)).toEqual(extension.lambdaSpans.map((s) => s.trace_id));
+    });
+
+    it('runs a callback-style handler, which this runtime refuses unwrapped (Runtime.CallbackHandlerDeprecated)', async () => {
+      // GIVEN the asset of a callback-style handler
+      const sandbox = await sandboxFor('callbackHandler');
+
+      // WHEN invoked, once answering and once failing
+      const ok = await sandbox.invoke({ orderId: 'c-1' });
+      const failed = await sandbox.invoke({ orderId: 'c-2', fail: true });
+
+      // THEN init passed and both outcomes went back as the callback gave them
+      expect(sandbox.api.initErrors).toEqual([]);
+      expect(ok).toMatchObject({ kind: 'response', body: { statusCode: 200, orderId: 'c-1', style: 'callback' } });
+      expect(failed).toMatchObject({ kind: 'error', body: { errorType: 'OrderNotFound', errorMessage: 'order c-2 does not exist' } });
+      expect(extension.ends).toHaveLength(2);
+      expect(extension.receivedSpans().filter((s) => s.resource === 'load-order-callback')).toHaveLength(2);
+    });
+  });
+}
