@@ -26,15 +26,15 @@ interface Deployed {
 }
 
 /** Synthesizes one DatadogTracedFunction per export and returns each bundled asset with its handler and environment. */
-function synthesize(exportsToDeploy: readonly string[]): Record<string, Deployed> {
+function synthesize(functions: Record<string, { handler: string; wrapHandler?: boolean }>): Record<string, Deployed> {
   AssetStaging.clearAssetHashCache();
   const app = testApp({ bundle: true });
   const stack = new Stack(app, 'Ric', { env: US_EAST_1 });
-  for (const name of exportsToDeploy) tracedFunction(stack, name, { entry: FIXTURE, handler: name });
-  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  for (const [name, props] of Object.entries(functions)) tracedFunction(stack, name, { entry: FIXTURE, ...props });
+  const resources = Template.fromStack(stack).findResources('AWS::Lambda::Function');
   const deployed: Record<string, Deployed> = {};
-  for (const name of exportsToDeploy) {
-    const [, resource] = Object.entries(functions).find(([id]) => id.startsWith(name))!;
+  for (const name of Object.keys(functions)) {
+    const [, resource] = Object.entries(resources).find(([id]) => id.startsWith(name))!;
     const props = resource.Properties as { Code: { S3Key: string }; Handler: string; Environment?: { Variables?: Record<string, unknown> } };
     const variables = Object.entries(props.Environment?.Variables ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
     deployed[name] = {
@@ -86,7 +86,7 @@ class Sandbox {
   }
 
   /** Invokes, failing with the runtime's output if it reports nothing within `ms`. */
-  async invoke(event: unknown, ms = 10_000): Promise<InvocationOutcome> {
+  async invoke(event: unknown, ms = 20_000): Promise<InvocationOutcome> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no outcome within ${ms} ms; runtime output:\n${this.output}`)), ms);
@@ -121,9 +121,14 @@ if (!installed) {
     const sandboxes: Sandbox[] = [];
 
     beforeAll(async () => {
-      deployed = synthesize(['handler', 'callbackHandler']);
+      deployed = synthesize({
+        handler: { handler: 'handler' },
+        callbackHandler: { handler: 'callbackHandler' },
+        unwrapped: { handler: 'callbackHandler', wrapHandler: false },
+      });
       extension = await ExtensionEmulator.start();
-    });
+      // Loading aws-cdk-lib and bundling three assets: ≈ 10 s of CPU, more on a loaded machine.
+    }, 120_000);
     beforeEach(() => extension.reset());
     afterEach(async () => {
       for (const sandbox of sandboxes.splice(0)) await sandbox.stop();
@@ -191,7 +196,16 @@ if (!installed) {
       expect(spans.map((s) => s.trace_id)).toEqual(extension.lambdaSpans.map((s) => s.trace_id));
     });
 
-    it('runs a callback-style handler, which this runtime refuses unwrapped (Runtime.CallbackHandlerDeprecated)', async () => {
+    it('refuses the callback-style handler when it is not wrapped (the control: this is the Node.js 24 rule)', async () => {
+      const sandbox = await sandboxFor('unwrapped');
+
+      const initError = await Promise.race([sandbox.api.nextInitError(), sandbox.exited.then(() => sandbox.api.initErrors[0])]);
+
+      expect(initError?.body.errorType).toBe('Runtime.CallbackHandlerDeprecated');
+      expect(initError?.body.errorMessage).toMatch(/removed support for callback-based function handlers starting with Node.js 24/);
+    });
+
+    it('runs the callback-style handler when wrapped', async () => {
       // GIVEN the asset of a callback-style handler
       const sandbox = await sandboxFor('callbackHandler');
 
