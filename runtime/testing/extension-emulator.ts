@@ -108,7 +108,7 @@ export interface ExtensionEmulatorOptions {
  * expect(extension.spans().map((s) => s.name)).toContain('aws.lambda');
  * await extension.close();
  */
-export class ExtensionEmulator implements AsyncDisposable {
+export class ExtensionEmulator {
   readonly starts: StartRecord[] = [];
   readonly ends: EndRecord[] = [];
   readonly traceRequests: TraceRequest[] = [];
