@@ -9,14 +9,36 @@ import { RuntimeApiStandIn, type InvocationOutcome } from '../helpers/runtime-ap
 import { REPO_ROOT, removeTestApps, testApp, tracedFunction, US_EAST_1 } from './support';
 
 /**
- * The construct's asset, run under AWS's runtime interface client (npm `aws-lambda-ric` 4.x,
- * the client of the Node.js 24 managed runtime), against a Runtime API stand-in, with the
- * extension emulator as the extension. `.ci/aws-lambda-ric.sh` builds the client into a cache.
+ * The construct's asset, run under AWS's runtime interface client (npm `aws-lambda-ric`: 4.x is
+ * the client of the Node.js 24 managed runtime, 3.x that of Node.js 20 and 22) against a Runtime
+ * API stand-in, with the extension emulator as the extension. `.ci/aws-lambda-ric.sh` builds
+ * each client into a cache; a client that could not be built is skipped, saying so.
  */
-const RIC_VERSION = process.env.AWS_LAMBDA_RIC_VERSION ?? '4.0.2';
-const RIC_HOME = process.env.AWS_LAMBDA_RIC_HOME ?? path.join(homedir(), '.cache', 'datadog-lambda-ts', `aws-lambda-ric-${RIC_VERSION}`);
-const RIC_DIR = path.join(RIC_HOME, 'node_modules', 'aws-lambda-ric');
-const installed = existsSync(path.join(RIC_DIR, 'rapid-client.node')) && existsSync(path.join(RIC_DIR, 'package.json'));
+interface Client {
+  readonly version: string;
+  /** The managed runtime it stands for (`AWS_EXECUTION_ENV`). */
+  readonly runtime: string;
+  /** Where the cache script installs it. */
+  readonly dir: string;
+  /** The command line Lambda's bootstrap would run. */
+  readonly args: (handler: string) => string[];
+}
+
+function client(version: string, runtime: string, args: (dir: string, handler: string) => string[]): Client {
+  const cache = process.env.AWS_LAMBDA_RIC_CACHE ?? path.join(homedir(), '.cache', 'datadog-lambda-ts');
+  const dir = path.join(cache, `aws-lambda-ric-${version}`, 'node_modules', 'aws-lambda-ric');
+  return { version, runtime, dir, args: (handler) => args(dir, handler) };
+}
+
+const CLIENTS: readonly Client[] = [
+  // 4.x reads the handler from _HANDLER.
+  client('4.0.2', 'AWS_Lambda_nodejs24.x', (dir) => [path.join(dir, 'index.mjs')]),
+  // 3.x takes it as an argument, the task root being the working directory.
+  client('3.3.0', 'AWS_Lambda_nodejs22.x', (dir, handler) => [path.join(dir, 'bin', 'index.mjs'), handler]),
+];
+
+const isInstalled = (c: Client) =>
+  existsSync(path.join(c.dir, 'package.json')) && (existsSync(path.join(c.dir, 'rapid-client.node')) || existsSync(path.join(c.dir, 'dist', 'rapid-client.node')));
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'ric', 'handler.ts');
 
 interface Deployed {
@@ -24,6 +46,18 @@ interface Deployed {
   readonly handler: string;
   readonly environment: Record<string, string>;
 }
+
+let synthesized: Record<string, Deployed> | undefined;
+/** The assets every client runs, synthesized once for the file. */
+function deployments(): Record<string, Deployed> {
+  return (synthesized ??= synthesize({
+    handler: { handler: 'handler' },
+    callbackHandler: { handler: 'callbackHandler' },
+    unwrapped: { handler: 'callbackHandler', wrapHandler: false },
+    lingering: { handler: 'lingeringCallbackHandler' },
+  }));
+}
+afterAll(() => removeTestApps());
 
 /** Synthesizes one DatadogTracedFunction per export and returns each bundled asset with its handler and environment. */
 function synthesize(functions: Record<string, { handler: string; wrapHandler?: boolean }>): Record<string, Deployed> {
@@ -60,13 +94,13 @@ class Sandbox {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(fn: Deployed, extension: ExtensionEmulator, functionName: string): Promise<Sandbox> {
+  static async start(ric: Client, fn: Deployed, extension: ExtensionEmulator, functionName: string): Promise<Sandbox> {
     const api = await RuntimeApiStandIn.start();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       ...fn.environment,
       // Lambda's own variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_EXECUTION_ENV: ric.runtime,
       AWS_LAMBDA_RUNTIME_API: api.address,
       AWS_LAMBDA_FUNCTION_NAME: functionName,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -81,7 +115,7 @@ class Sandbox {
       ...extension.environment(),
       DD_DOGSTATSD_PORT: '9',
     };
-    const child = spawn(process.execPath, [path.join(RIC_DIR, 'index.mjs')], { cwd: fn.assetDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ric.args(fn.handler), { cwd: fn.assetDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Sandbox(api, child);
   }
 
@@ -108,24 +142,23 @@ class Sandbox {
   }
 }
 
-if (!installed) {
-  describe('the construct asset under aws-lambda-ric', () => {
-    // Skipped only when the client could not be installed: `.ci/aws-lambda-ric.sh` builds it and logs why it could not.
-    // eslint-disable-next-line no-restricted-syntax -- a conditional skip, naming what is missing
-    it.skip(`needs aws-lambda-ric ${RIC_VERSION} built in ${RIC_HOME}: run \`bash .ci/aws-lambda-ric.sh\` (cmake, make, g++, python3, autoconf, automake, libtool)`, () => undefined);
-  });
-} else {
-  describe(`the construct asset under aws-lambda-ric ${(JSON.parse(readFileSync(path.join(RIC_DIR, 'package.json'), 'utf8')) as { version: string }).version}`, () => {
+for (const ric of CLIENTS) {
+  if (!isInstalled(ric)) {
+    describe(`the construct asset under aws-lambda-ric ${ric.version}`, () => {
+      // Skipped only when the client could not be installed: `.ci/aws-lambda-ric.sh` builds it and logs why it could not.
+      // eslint-disable-next-line no-restricted-syntax -- a conditional skip, naming what is missing
+      it.skip(`needs aws-lambda-ric ${ric.version} built in ${ric.dir}: run \`bash .ci/aws-lambda-ric.sh ${ric.version}\` (cmake, make, g++, python3, autoconf, automake, libtool)`, () => undefined);
+    });
+    continue;
+  }
+  const node24 = ric.version.startsWith('4.');
+  describe(`the construct asset under aws-lambda-ric ${(JSON.parse(readFileSync(path.join(ric.dir, 'package.json'), 'utf8')) as { version: string }).version} (${ric.runtime})`, () => {
     let deployed: Record<string, Deployed>;
     let extension: ExtensionEmulator;
     const sandboxes: Sandbox[] = [];
 
     beforeAll(async () => {
-      deployed = synthesize({
-        handler: { handler: 'handler' },
-        callbackHandler: { handler: 'callbackHandler' },
-        unwrapped: { handler: 'callbackHandler', wrapHandler: false },
-      });
+      deployed = deployments();
       extension = await ExtensionEmulator.start();
       // Loading aws-cdk-lib and bundling three assets: ≈ 10 s of CPU, more on a loaded machine.
     }, 120_000);
@@ -135,11 +168,10 @@ if (!installed) {
     });
     afterAll(async () => {
       await extension?.close();
-      removeTestApps();
     });
 
     async function sandboxFor(name: string, functionName = 'orders'): Promise<Sandbox> {
-      const sandbox = await Sandbox.start(deployed[name]!, extension, functionName);
+      const sandbox = await Sandbox.start(ric, deployed[name]!, extension, functionName);
       sandboxes.push(sandbox);
       return sandbox;
     }
@@ -196,13 +228,28 @@ if (!installed) {
       expect(spans.map((s) => s.trace_id)).toEqual(extension.lambdaSpans.map((s) => s.trace_id));
     });
 
-    it('refuses the callback-style handler when it is not wrapped (the control: this is the Node.js 24 rule)', async () => {
+    if (node24) it('refuses the callback-style handler when it is not wrapped (the control: this is the Node.js 24 rule)', async () => {
       const sandbox = await sandboxFor('unwrapped');
 
       const initError = await Promise.race([sandbox.api.nextInitError(), sandbox.exited.then(() => sandbox.api.initErrors[0])]);
 
       expect(initError?.body.errorType).toBe('Runtime.CallbackHandlerDeprecated');
       expect(initError?.body.errorMessage).toMatch(/removed support for callback-based function handlers starting with Node.js 24/);
+    });
+
+    if (!node24) it('keeps callbackWaitsForEmptyEventLoop: the answer waits for the event loop to empty', async () => {
+      // GIVEN a callback handler that calls back at once and leaves a 400 ms timer behind
+      const sandbox = await sandboxFor('lingering');
+
+      // WHEN invoked
+      const outcome = await sandbox.invoke({});
+      const answeredAt = Date.now();
+
+      // THEN the runtime answered only after the timer, as it does for the unwrapped handler
+      expect(outcome.kind).toBe('response');
+      const { calledBackAt } = (outcome as { body: { calledBackAt: number } }).body;
+      expect(answeredAt - calledBackAt).toBeGreaterThanOrEqual(390);
+      expect(extension.ends).toHaveLength(1);
     });
 
     it('runs the callback-style handler when wrapped', async () => {
