@@ -112,7 +112,8 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
           const callback = runtimeCallback as (error: unknown, result?: unknown) => void;
           outcome.then(
             (result) => callback(null, result),
-            (error: unknown) => callback(error),
+            // A promise rejected with nothing is a failure to Lambda; a nullish error argument is not.
+            (error: unknown) => callback(error ?? new Error(`handler rejected with ${String(error)}`)),
           );
           return undefined;
         }

@@ -125,6 +125,17 @@ describe('callback-style handlers (Node.js 24 refuses them; the wrapper keeps th
     expect(args[0]).toBe(failure);
   });
 
+  it('Node.js 20/22: a promise rejected with nothing still fails the invocation', async () => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    const handler = wrapHandler((_event: unknown, _context: unknown, _callback: Callback) => Promise.reject(undefined), options);
+
+    const args = await new Promise<unknown[]>((resolve) => {
+      (handler as unknown as (...a: unknown[]) => unknown)({}, lambdaContext(), (...a: unknown[]) => resolve(a));
+    });
+
+    expect(args[0]).toBeInstanceOf(Error);
+  });
+
   it('leaves streaming handlers alone: three parameters and the marker stay', () => {
     const marker = Symbol.for('aws.lambda.runtime.handler.streaming');
     const streaming = Object.assign(async (_event: unknown, _stream: unknown, _context: unknown) => undefined, { [marker]: 'response' });
