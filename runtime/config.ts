@@ -34,7 +34,8 @@ export interface DatadogConfig {
   readonly traceEnabled: boolean;
   /**
    * `DD_SERVICE`: the service of your spans.
-   * @default - the function name (`AWS_LAMBDA_FUNCTION_NAME`), lower-cased
+   * @default - the function name, lower-cased: `AWS_LAMBDA_FUNCTION_NAME`, else (outside Lambda,
+   * as in tests) the first invocation's `context.functionName`, else 'aws.lambda'
    */
   readonly service: string;
   /**
@@ -258,6 +259,24 @@ function resolveIntegrations(options: Partial<Record<IntegrationName, boolean>>,
 
 function defaultService(env: Env): string {
   return (env.AWS_LAMBDA_FUNCTION_NAME ?? 'aws.lambda').toLowerCase();
+}
+
+/**
+ * The configuration an invocation runs with: `config`, with the service taken from the Lambda
+ * context's function name when nothing else named it (no `service` option, no `DD_SERVICE`, no
+ * `AWS_LAMBDA_FUNCTION_NAME`). In Lambda the two names agree; outside it (tests, local runs) the
+ * context is the only place the function's name is found.
+ */
+export function withContextService(
+  config: DatadogConfig,
+  options: DatadogConfigOptions,
+  lambdaContext: { readonly functionName?: unknown } | undefined,
+  env: Env = process.env,
+): DatadogConfig {
+  const functionName = lambdaContext?.functionName;
+  if (typeof functionName !== 'string' || !functionName.trim()) return config;
+  if (options.service !== undefined || env[ENV.SERVICE]?.trim() || env.AWS_LAMBDA_FUNCTION_NAME !== undefined) return config;
+  return Object.freeze({ ...config, service: functionName.trim().toLowerCase() });
 }
 
 /** Reads typed values from the environment, warning once per bad value. */

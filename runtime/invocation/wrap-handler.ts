@@ -1,6 +1,6 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { LambdaContext } from '../lambda-types';
-import { resolveConfig, type DatadogConfig, type DatadogConfigOptions } from '../config';
+import { resolveConfig, withContextService, type DatadogConfig, type DatadogConfigOptions } from '../config';
 import { createRootSpan, endRootSpan } from './root-span';
 import { setTraceExtractor, type TraceExtractor } from '../local/synthetic-context';
 import { log } from '../log';
@@ -32,7 +32,8 @@ type EventOf<H extends AnyHandler> = Parameters<H> extends [infer E, ...unknown[
 
 /**
  * What `wrapHandler` returns: the same event type, whatever else Lambda passes (context,
- * response stream, callback), and always a promise of the handler's result.
+ * response stream, callback), and a promise of the handler's result. (A wrapped callback-style
+ * handler called with a callback answers through that callback instead, as Lambda expects.)
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TracedHandler<H extends AnyHandler> = (event: EventOf<H>, ...rest: any[]) => Promise<Awaited<ReturnType<H>>>;
@@ -45,6 +46,13 @@ export type TracedHandler<H extends AnyHandler> = (event: EventOf<H>, ...rest: a
  * The handler's result and errors pass through untouched (the same objects); nothing this
  * library does can make the invocation fail. Async, callback-style and response-streaming
  * (`awslambda.streamifyResponse`) handlers are supported, with `this` and arity kept.
+ *
+ * A callback-style handler (three or more parameters, not streaming) is presented to Lambda as
+ * `(event, context)`, because the Node.js 24 runtime refuses any handler whose `length` is 3 or
+ * more (`Runtime.CallbackHandlerDeprecated`); the wrapper hands the user's handler a callback of
+ * its own. When the caller passes a callback (the Node.js 20 and 22 runtimes do), the outcome
+ * goes back through it, so `context.callbackWaitsForEmptyEventLoop` keeps its meaning there;
+ * otherwise (Node.js 24) the returned promise settles when the handler calls back.
  *
  * @example
  * import { wrapHandler } from 'datadog-lambda-ts/runtime';
@@ -65,18 +73,23 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   if ((handler as unknown as Record<symbol, unknown>)[WRAPPED]) return handler as unknown as TracedHandler<H>;
 
   let config: DatadogConfig | undefined;
+  let invocationConfig: DatadogConfig | undefined;
   const { traceExtractor, ...configOptions } = options;
   const getConfig = () => (config ??= resolveConfig(configOptions));
+  // Fixed by the first invocation: one function per process, as in Lambda.
+  const configFor = (lambdaContext: Partial<LambdaContext> | undefined) =>
+    (invocationConfig ??= withContextService(getConfig(), configOptions, lambdaContext));
   if (traceExtractor) setTraceExtractor(traceExtractor);
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === 'response';
+  const callbackStyle = !streaming && handler.length >= 3;
   enableIntegrations(getConfig());
   schedulePrewarm(getConfig);
 
   async function traced(thisArg: unknown, args: unknown[], event: unknown, lambdaContext: Partial<LambdaContext> | undefined): Promise<unknown> {
-    const root = await createRootSpan(event, lambdaContext, getConfig());
+    const root = await createRootSpan(event, lambdaContext, configFor(lambdaContext));
     let result: unknown;
     try {
-      result = await otelContext.with(root.context, () => callUser(handler, thisArg, args, streaming));
+      result = await otelContext.with(root.context, () => callUser(handler, thisArg, args, callbackStyle));
     } catch (error) {
       await endRootSpan(root, { error });
       throw error;
@@ -87,25 +100,46 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
 
   const wrapped = streaming
     ? function (this: unknown, event: unknown, responseStream: unknown, lambdaContext: LambdaContext) {
-        watchFirstByte(responseStream, lambdaContext, getConfig());
+        watchFirstByte(responseStream, lambdaContext, configFor(lambdaContext));
         return traced(this, [event, responseStream, lambdaContext], event, lambdaContext);
       }
-    : function (this: unknown, event: unknown, lambdaContext: LambdaContext) {
-        // eslint-disable-next-line prefer-rest-params
-        return traced(this, Array.from(arguments), event, lambdaContext);
-      };
+    : callbackStyle
+      ? function (this: unknown, event: unknown, lambdaContext: LambdaContext) {
+          // Declared with two parameters: Node.js 24 rejects a handler whose length is 3 or more.
+          // eslint-disable-next-line prefer-rest-params
+          const runtimeCallback: unknown = arguments[2];
+          const outcome = traced(this, [event, lambdaContext], event, lambdaContext);
+          if (typeof runtimeCallback !== 'function') return outcome;
+          // Node.js 20/22: answering through the runtime's callback keeps callbackWaitsForEmptyEventLoop.
+          const callback = runtimeCallback as (error: unknown, result?: unknown) => void;
+          outcome.then(
+            (result) => callback(null, result),
+            // A promise rejected with nothing is a failure to Lambda; a nullish error argument is not.
+            (error: unknown) => callback(error ?? new Error(`handler rejected with ${String(error)}`)),
+          );
+          return undefined;
+        }
+      : function (this: unknown, event: unknown, lambdaContext: LambdaContext) {
+          // eslint-disable-next-line prefer-rest-params
+          return traced(this, Array.from(arguments), event, lambdaContext);
+        };
 
-  copyHandlerProperties(handler, wrapped);
+  copyHandlerProperties(handler, wrapped, callbackStyle ? 2 : handler.length);
   return wrapped as unknown as TracedHandler<H>;
 }
 
-/** Calls the user's handler; a callback-style handler (three parameters, no promise) is awaited through its callback. */
-function callUser(handler: AnyHandler, thisArg: unknown, args: unknown[], streaming: boolean): Promise<unknown> {
-  if (streaming || handler.length < 3) return Promise.resolve(handler.apply(thisArg, args));
+/**
+ * Calls the user's handler. A callback-style one gets a callback of ours; the first outcome wins,
+ * whether it comes through the callback or a returned promise, as in Lambda's own runtime.
+ */
+function callUser(handler: AnyHandler, thisArg: unknown, args: unknown[], callbackStyle: boolean): Promise<unknown> {
+  if (!callbackStyle) return Promise.resolve(handler.apply(thisArg, args));
   return new Promise((resolve, reject) => {
-    // The user's error goes back to Lambda as the very object they passed, whatever it is.
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    const callback = (error?: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
+    // As Lambda's runtime reads it: any error argument other than undefined or null is a failure,
+    // and it goes back as the very object the user passed.
+    const callback = (error?: unknown, result?: unknown) =>
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      error !== undefined && error !== null ? reject(error) : resolve(result);
     const returned = handler.apply(thisArg, [args[0], args[1], callback]);
     if (isThenable(returned)) returned.then(resolve, reject);
   });
@@ -115,10 +149,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
-/** Keeps what the Lambda runtime reads from the handler: arity, name and marker symbols. */
-function copyHandlerProperties(from: AnyHandler, to: AnyHandler): void {
+/** Keeps what the Lambda runtime reads from the handler: arity (as presented), name and marker symbols. */
+function copyHandlerProperties(from: AnyHandler, to: AnyHandler, length: number): void {
   try {
-    Object.defineProperty(to, 'length', { value: from.length });
+    Object.defineProperty(to, 'length', { value: length });
     Object.defineProperty(to, 'name', { value: from.name });
     for (const key of Object.getOwnPropertySymbols(from)) {
       (to as unknown as Record<symbol, unknown>)[key] = (from as unknown as Record<symbol, unknown>)[key];

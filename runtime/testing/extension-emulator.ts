@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatadogConfigOptions } from '../config';
+import { ENV, type DatadogConfigOptions } from '../config';
 import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
 import { extractEventContext } from '../propagation/event-context';
 import { extractStepFunctionsContext } from '../propagation/step-functions';
@@ -68,8 +68,21 @@ export interface TraceRequest extends RecordedRequest {
   readonly traces: DecodedSpan[][];
 }
 
-/** How the emulator names the `aws.lambda` spans it builds. */
+/** The extension's own ports, which a bundle with default settings calls. */
+export const EXTENSION_PORTS = { lifecycle: 8124, traces: 8126 } as const;
+
+/** Where the emulator listens: free ports, the extension's fixed ones, or ports of your choice. */
+export type EmulatorPorts = 'random' | 'fixed' | { readonly lifecycle: number; readonly traces: number };
+
+/** How the emulator listens and names the `aws.lambda` spans it builds. */
 export interface ExtensionEmulatorOptions {
+  /**
+   * `'random'`: free loopback ports (several emulators side by side, tests in parallel).
+   * `'fixed'`: the extension's own, 8124 (lifecycle) and 8126 (traces), as a bundle with default
+   * settings expects. Or explicit port numbers. A port in use makes `start()` reject, naming it.
+   * @default 'random'
+   */
+  readonly ports?: EmulatorPorts;
   /**
    * Their service, as `DD_SERVICE` names it for the extension.
    * @default 'aws.lambda'
@@ -90,10 +103,13 @@ export interface ExtensionEmulatorOptions {
  * the event, in Datadog headers), builds the `aws.lambda` span from the end-invocation
  * headers as the extension does at `platform.runtimeDone`, and decodes every trace payload.
  *
+ * Its servers and connections never keep the process alive, so a test that fails before
+ * `close()` does not hang Jest; `await using` (or `Symbol.asyncDispose`) closes it too.
+ *
  * @example
  * const extension = await ExtensionEmulator.start();
  * const handler = wrapHandler(myHandler, extension.config());
- * await handler(event, context);
+ * await handler(event, createLambdaContext({ functionName: 'orders' }));
  * expect(extension.spans().map((s) => s.name)).toContain('aws.lambda');
  * await extension.close();
  */
@@ -114,6 +130,7 @@ export class ExtensionEmulator {
   readonly #extensionDir: string;
   /** Lifecycle and intake ports, kept across `stop()`. */
   #ports: readonly [number, number] = [0, 0];
+  #closed: Promise<void> | undefined;
 
   private constructor(
     private readonly lifecycle: Server,
@@ -129,8 +146,12 @@ export class ExtensionEmulator {
     this.#extensionDir = extensionDir;
   }
 
-  /** Starts both servers on free loopback ports (one emulator per function, as each function has its own extension). */
+  /**
+   * Starts both servers on loopback, on free ports unless `ports` says otherwise (one emulator
+   * per function, as each function has its own extension).
+   */
   static async start(options: ExtensionEmulatorOptions = {}): Promise<ExtensionEmulator> {
+    const ports = portsOf(options.ports ?? 'random');
     const dir = mkdtempSync(join(tmpdir(), 'dd-extension-'));
     const extensionPath = join(dir, 'datadog-agent');
     writeFileSync(extensionPath, '');
@@ -139,7 +160,12 @@ export class ExtensionEmulator {
     const emulator = new ExtensionEmulator(lifecycle, intake, extensionPath, dir, options.service ?? 'aws.lambda', options.functionName);
     lifecycle.on('request', (req, res) => void emulator.onLifecycle(req, res));
     intake.on('request', (req, res) => void emulator.onIntake(req, res));
-    await Promise.all([listen(lifecycle), listen(intake)]);
+    try {
+      await Promise.all([listen(lifecycle, ports.lifecycle), listen(intake, ports.traces)]);
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
     emulator.#ports = [(lifecycle.address() as AddressInfo).port, (intake.address() as AddressInfo).port];
     return emulator;
   }
@@ -165,6 +191,27 @@ export class ExtensionEmulator {
       traceExporter: 'agent',
       extensionTimeoutMs: 1000,
       flushTimeoutMs: 2000,
+    };
+  }
+
+  /**
+   * The environment that points a runtime in another process (a real bundle, one built by the
+   * `DatadogTracedFunction` construct, or one run by AWS's runtime interface client) at this
+   * emulator: the endpoints, a file standing in for the installed extension, and the same
+   * generous budgets as `config()`.
+   *
+   * @example
+   * spawn(process.execPath, ['bundle/index.js'], { env: { ...process.env, ...extension.environment() } });
+   */
+  environment(): Record<string, string> {
+    const config = this.config();
+    return {
+      [ENV.EXTENSION_URL]: this.lifecycleUrl,
+      [ENV.TRACE_AGENT_URL]: this.traceUrl,
+      [ENV.EXTENSION_PATH]: this.extensionPath,
+      [ENV.TRACE_EXPORTER]: 'agent',
+      [ENV.EXTENSION_TIMEOUT_MS]: String(config.extensionTimeoutMs),
+      [ENV.FLUSH_TIMEOUT_MS]: String(config.flushTimeoutMs),
     };
   }
 
@@ -208,11 +255,20 @@ export class ExtensionEmulator {
     await Promise.all([listen(this.lifecycle, lifecyclePort), listen(this.intake, intakePort)]);
   }
 
-  async close(): Promise<void> {
-    for (const res of this.#hanging) res.destroy();
-    this.#hanging.clear();
-    await Promise.all([closeServer(this.lifecycle), closeServer(this.intake)]);
-    rmSync(this.#extensionDir, { recursive: true, force: true });
+  /** Stops both servers and removes the stand-in extension file. Calling it again is harmless. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      for (const res of this.#hanging) res.destroy();
+      this.#hanging.clear();
+      await Promise.all([closeServer(this.lifecycle), closeServer(this.intake)]);
+      rmSync(this.#extensionDir, { recursive: true, force: true });
+    })();
+    return this.#closed;
+  }
+
+  /** `await using extension = await ExtensionEmulator.start()` closes it when the block ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private async onLifecycle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -353,18 +409,39 @@ function normalizeSpan(span: DecodedSpan): DecodedSpan {
   return { ...span, trace_id: big(span.trace_id), span_id: big(span.span_id), parent_id: big(span.parent_id ?? 0), start: big(span.start), duration: big(span.duration) };
 }
 
-function listen(server: Server, port = 0): Promise<void> {
+function portsOf(ports: EmulatorPorts): { lifecycle: number; traces: number } {
+  if (ports === 'random') return { lifecycle: 0, traces: 0 };
+  if (ports === 'fixed') return { ...EXTENSION_PORTS };
+  for (const port of [ports.lifecycle, ports.traces]) {
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError(`ExtensionEmulator: port ${String(port)} is not a port number (0 to 65535)`);
+  }
+  return { lifecycle: ports.lifecycle, traces: ports.traces };
+}
+
+function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'is in use (another emulator, or a local extension or agent?)' : `cannot be used (${error.code ?? error.message})`;
+      reject(new Error(`ExtensionEmulator: port ${port} on 127.0.0.1 ${reason}`, { cause: error }));
+    };
+    server.once('error', onError);
+    // Neither the server nor its connections keep the process alive: a test that fails before
+    // close() must not leave Jest waiting on open handles. (restart() listens again: one handler.)
+    if (server.listenerCount('connection') === 0) server.on('connection', (socket) => socket.unref());
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
+    server.unref();
   });
 }
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
     server.closeAllConnections();
     server.close(() => resolve());
   });

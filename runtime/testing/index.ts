@@ -3,6 +3,8 @@
  */
 export {
   ExtensionEmulator,
+  EXTENSION_PORTS,
+  type EmulatorPorts,
   type ExtensionEmulatorOptions,
   type DecodedSpan,
   type EndRecord,

@@ -5,6 +5,8 @@ let counter = 0;
 /**
  * A Lambda context as the Node.js runtime passes it, for tests and local runs: a fresh
  * request id per call (UUID-shaped, counting up), a function ARN in us-east-1, 1024 MB.
+ * Its `functionName` (default 'orders') also names the service of the spans when no `service`
+ * option, `DD_SERVICE` or `AWS_LAMBDA_FUNCTION_NAME` does, as the function name does in Lambda.
  *
  * @example
  * await handler(event, createLambdaContext({ functionName: 'orders' }));

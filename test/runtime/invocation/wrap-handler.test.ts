@@ -232,7 +232,7 @@ describe('wrapHandler against the extension emulator', () => {
       setTimeout(() => callback(null, { doubled: event.x * 2 }), 1);
     }, options);
 
-    await expect(handler({ x: 21 }, lambdaContext(), () => undefined)).resolves.toEqual({ doubled: 42 });
+    await expect(handler({ x: 21 }, lambdaContext())).resolves.toEqual({ doubled: 42 });
     expect(extension.ends[0]!.result).toEqual({ doubled: 42 });
   });
 
