@@ -52,6 +52,9 @@ async function main(): Promise<void> {
   const handler = await loadHandler(process.env.BENCH_ENTRY!);
   const initMs = elapsedMs(started);
   const initCpuMs = cpuMs(startedCpu);
+  // `--instructions` counts init alone and init through the first invocation.
+  const stopAfter = process.env.BENCH_STOP_AFTER;
+  if (stopAfter === 'init') process.exit(0);
   (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
 
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   await handler(event, lambdaContext(requestId(1)));
   const firstInvocationMs = elapsedMs(first);
   const firstCpuMs = cpuMs(gapCpu);
+  if (stopAfter === 'first') process.exit(0);
   const second = process.hrtime.bigint();
   await handler(apiGatewayEvent(), lambdaContext(requestId(2)));
   const secondInvocationMs = elapsedMs(second);
