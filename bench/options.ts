@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Delay of every trace-intake answer (ms): a diagnostic showing who waits for the flush. */
   readonly intakeDelayMs: number;
+  /** Also count the cold start's instructions under valgrind callgrind. */
+  readonly instructions: boolean;
 }
 
 /** The Node majors fetched from the npm registry (`node-linux-<arch>`) when no `--node` is given. */
@@ -40,13 +42,15 @@ const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>]
   --invocations <n>  warm invocations per handler (default 2000, after 500 warm-up)
   --warm-runs <n>    warm processes per scenario, pooled (default 2)
   --profile          also time our invocation phase by phase and write a CPU profile
-  --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)`;
+  --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)
+  --instructions     also count init and first-invocation instructions under valgrind (repeatable under load; minutes per Node)`;
 
 /** Parses argv (without `node script`); exits with the usage text on `--help` or a bad flag. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const nodes: string[] = [];
   let quick = false;
   let profile = false;
+  let instructions = false;
   let cold: number | undefined;
   let invocations: number | undefined;
   let warmRuns: number | undefined;
@@ -61,6 +65,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (flag === '--node') nodes.push(value());
     else if (flag === '--quick') quick = true;
     else if (flag === '--profile') profile = true;
+    else if (flag === '--instructions') instructions = true;
     else if (flag === '--cold') cold = positiveInteger(flag, value());
     else if (flag === '--invocations') invocations = positiveInteger(flag, value());
     else if (flag === '--warm-runs') warmRuns = positiveInteger(flag, value());
@@ -79,6 +84,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmRuns: warmRuns ?? (quick ? 1 : 2),
     profile,
     intakeDelayMs,
+    instructions,
   };
 }
 

@@ -17,6 +17,7 @@ import { DOWNLOADED_NODE_MAJORS, parseOptions, type BenchOptions } from './optio
 import { buildBundles, buildDatadogBundle, ensureDatadogInstall, ensureNodeBinary, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
 import { formatNode, formatSizes, summarizeNode } from './report';
 import { runPhaseProfile, formatPhaseProfile, type PhaseProfile } from './profile';
+import { formatInstructions, measureInstructions, type InstructionCounts } from './instructions';
 import { ddTraceMajorFor, paths } from './workspace';
 
 const INNER = 'BENCH_IN_NAMESPACE';
@@ -24,6 +25,7 @@ const INNER = 'BENCH_IN_NAMESPACE';
 interface RawResults {
   readonly nodes: NodeMeasurement[];
   readonly profiles: PhaseProfile[];
+  readonly instructions: InstructionCounts[];
 }
 
 async function prepare(options: BenchOptions): Promise<ArtefactSize[]> {
@@ -49,10 +51,11 @@ async function prepare(options: BenchOptions): Promise<ArtefactSize[]> {
 async function inner(options: BenchOptions): Promise<void> {
   execFileSync('ip', ['link', 'set', 'lo', 'up']);
   execFileSync('mount', ['--bind', paths.fakeOpt, '/opt']);
-  const raw: RawResults = { nodes: [], profiles: [] };
+  const raw: RawResults = { nodes: [], profiles: [], instructions: [] };
   for (const node of options.nodes) {
     raw.nodes.push(await measureNode(node, options));
     if (options.profile) raw.profiles.push(await runPhaseProfile(node, options));
+    if (options.instructions) raw.instructions.push(await measureInstructions(node));
   }
   writeFileSync(paths.raw, JSON.stringify(raw));
 }
@@ -76,12 +79,13 @@ async function main(): Promise<void> {
   const raw = JSON.parse(readFileSync(paths.raw, 'utf8')) as RawResults;
   const summaries = raw.nodes.map((m) => summarizeNode(m, sizes[0]));
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, kernel: release() };
-  writeFileSync(paths.results, JSON.stringify({ date: new Date().toISOString(), machine, options, sizes, summaries, profiles: raw.profiles, raw: raw.nodes }, null, 1));
+  writeFileSync(paths.results, JSON.stringify({ date: new Date().toISOString(), machine, options, sizes, summaries, profiles: raw.profiles, instructions: raw.instructions, raw: raw.nodes }, null, 1));
 
   const out = [`datadog-lambda-ts bench · ${machine.cpu} ×${machine.cores} · kernel ${machine.kernel}`, ''];
   for (const summary of summaries) out.push(formatNode(summary, options.coldSamples, options.invocations * options.warmRuns), '');
   out.push(formatSizes(sizes), '');
   for (const profile of raw.profiles) out.push(formatPhaseProfile(profile), '');
+  for (const counts of raw.instructions) out.push(formatInstructions(counts), '');
   out.push(metricsCost(options), '');
   out.push(`raw JSON: ${paths.results} · ${((Date.now() - began) / 1000).toFixed(0)} s`);
   process.stdout.write(`${out.join('\n')}\n`);

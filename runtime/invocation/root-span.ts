@@ -74,11 +74,21 @@ export async function createRootSpan(
   const requestId = typeof lambdaContext?.awsRequestId === 'string' ? lambdaContext.awsRequestId : '';
   if (!config.traceEnabled) return disabledRoot(requestId, config);
   try {
-    const flush = ensureTracerProvider(config);
     const lifecycle = selectLifecycle(config);
     const startMs = nowMs();
     const coldStart = takeColdStart(startMs);
-    const started = await lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
+    let flush: BoundedFlush;
+    let started: Awaited<ReturnType<InvocationLifecycle['start']>>;
+    if (lifecycle.startsWithoutProvider) {
+      // Design A of protocol-timing.md: start-invocation is written first and the provider is
+      // made ready during its round trip, which on the first invocation hides the SDK's load.
+      const starting = lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
+      flush = providerFlush(config);
+      started = await starting;
+    } else {
+      flush = providerFlush(config);
+      started = await lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
+    }
     const root: { -readonly [K in keyof RootSpan]: RootSpan[K] } = {
       ...started,
       requestId,
@@ -119,6 +129,19 @@ export async function endRootSpan(root: RootSpan, outcome: InvocationOutcome): P
     await Promise.all(pending);
   } catch (error) {
     log.debug('could not end the invocation cleanly', error);
+  }
+}
+
+/**
+ * The registered provider's flush. A provider that cannot be built leaves the invocation
+ * traced by the extension (its start is already sent, so its end is due) with nothing to flush.
+ */
+function providerFlush(config: DatadogConfig): BoundedFlush {
+  try {
+    return ensureTracerProvider(config);
+  } catch (error) {
+    log.debug('could not set up the tracer provider; no spans will be flushed', error);
+    return () => Promise.resolve();
   }
 }
 

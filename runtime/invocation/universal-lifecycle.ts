@@ -20,6 +20,7 @@ import { isSampled } from '../tracing/trace-context';
  */
 export const universalLifecycle: InvocationLifecycle = {
   name: 'universal',
+  startsWithoutProvider: true,
 
   async start({ event, config, requestId }) {
     const endpoint = extensionEndpoint(config);

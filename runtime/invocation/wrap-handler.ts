@@ -5,7 +5,7 @@ import { createRootSpan, endRootSpan } from './root-span';
 import { setTraceExtractor, type TraceExtractor } from '../local/synthetic-context';
 import { log } from '../log';
 import { watchFirstByte } from '../metrics/time-to-first-byte';
-import { schedulePrewarm } from '../extension/prewarm';
+import { prewarm } from '../extension/prewarm';
 import { enableIntegrations } from '../integrations';
 
 /** Options of `wrapHandler`: configuration overrides (unset fields come from the environment), plus: */
@@ -83,7 +83,7 @@ export function wrapHandler<H extends AnyHandler>(handler: H, options: WrapHandl
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === 'response';
   const callbackStyle = !streaming && handler.length >= 3;
   enableIntegrations(getConfig());
-  schedulePrewarm(getConfig);
+  prewarm(getConfig);
 
   async function traced(thisArg: unknown, args: unknown[], event: unknown, lambdaContext: Partial<LambdaContext> | undefined): Promise<unknown> {
     const root = await createRootSpan(event, lambdaContext, configFor(lambdaContext));
