@@ -1,10 +1,11 @@
 import type { DatadogConfig } from '../config';
 import { globalSlot } from '../global-state';
 import { log } from '../log';
+import { awsSdkIntegration } from './aws-sdk';
 import type { Integration } from './integration';
 
 /** Every zero-code integration, in one place. Each file in this folder is one integration. */
-const INTEGRATIONS: readonly Integration[] = [];
+const INTEGRATIONS: readonly Integration[] = [awsSdkIntegration];
 
 /**
  * Enables the integrations the config switches on, once per process (shared by every copy of
