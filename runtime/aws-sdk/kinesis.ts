@@ -73,10 +73,10 @@ const putRecords: AwsOperation = {
     ...(Array.isArray(input.Records) && { 'messaging.batch.message_count': input.Records.length }),
   }),
   inject: (input, carrier) => {
-    const records = input.Records;
-    if (!Array.isArray(records) || records.length === 0) return input;
+    if (!Array.isArray(input.Records) || input.Records.length === 0) return input;
+    const records = input.Records as Record_[];
     // The first record only, as dd-trace (Lambda triggers read the first record of a batch).
-    const first = injectRecord(records[0] as Record_, carrier);
+    const first = injectRecord(records[0], carrier);
     return first === records[0] ? input : { ...input, Records: [first, ...records.slice(1)] };
   },
 };

@@ -32,7 +32,7 @@ function withCarrier(clientContext: unknown, carrier: Readonly<Record<string, st
   }
   const custom = context.custom;
   if (custom !== undefined && (typeof custom !== 'object' || custom === null || Array.isArray(custom))) return undefined;
-  const encoded = Buffer.from(JSON.stringify({ ...context, custom: { ...(custom as object | undefined), ...carrier } })).toString('base64');
+  const encoded = Buffer.from(JSON.stringify({ ...context, custom: { ...(custom), ...carrier } })).toString('base64');
   return encoded.length <= MAX_CLIENT_CONTEXT_BYTES ? encoded : undefined;
 }
 

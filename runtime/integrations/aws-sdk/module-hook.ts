@@ -16,9 +16,11 @@ const SMITHY_FILE = /[\\/]node_modules[\\/]@(?:smithy[\\/](?:smithy-client|core)
 /** The same, as `require` specifiers. */
 const SMITHY_REQUEST = /^@(?:smithy\/(?:smithy-client|core\/client|core)|aws-sdk\/smithy-client)$/;
 
+type Load = (this: unknown, request: string, parent: unknown, isMain: boolean) => unknown;
+
 interface ModuleInternals {
   _cache: Record<string, { exports?: unknown } | undefined>;
-  _load(request: string, parent: unknown, isMain: boolean): unknown;
+  _load: Load;
 }
 
 /** The exported `Client` class when `exports` looks like a smithy client module. */
@@ -54,5 +56,5 @@ export function hookModuleLoads(onClass: (client: ClientClass) => void): void {
       }
     }
     return exports;
-  } as ModuleInternals['_load'];
+  };
 }
