@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { DatadogSettings } from './datadog-settings';
 import { ConfigurationError, pathOf, show } from './errors';
 import { applyDatadog, checkSettings } from './instrument';
+import { bundledSmithyClientFiles } from './aws-sdk-bundling';
 import { bundlingOptions, bundlingProjectRoot, generatedEntryDirectory, localEsbuildAvailable, runtimeEntryPath, writeWrapperEntry } from './runtime-bundling';
 
 /** Properties of a `DatadogTracedFunction`: every `NodejsFunctionProps`, plus Datadog's. */
@@ -129,6 +130,8 @@ function entryAndHandler(scope: Construct, where: string, props: DatadogTracedFu
   const userEntry = path.resolve(props.entry);
   const projectRoot = bundlingProjectRoot(props.projectRoot, props.depsLockFilePath) ?? path.dirname(userEntry);
   const outdir = Stage.of(scope)?.outdir ?? projectRoot;
-  const entry = writeWrapperEntry({ userEntry, handler, runtimeEntry: runtimeEntryPath(), directory: generatedEntryDirectory(outdir, projectRoot) });
+  // Only when this stack is synthesized: the check may run a trial bundle (SDK bundled only).
+  const awsSdkClientFiles = stack.bundlingRequired ? bundledSmithyClientFiles(userEntry, props.bundling, projectRoot) : [];
+  const entry = writeWrapperEntry({ userEntry, handler, runtimeEntry: runtimeEntryPath(), directory: generatedEntryDirectory(outdir, projectRoot), awsSdkClientFiles });
   return { entry, handler };
 }

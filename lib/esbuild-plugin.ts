@@ -47,8 +47,13 @@ export const SMITHY_CLIENT_FILE = /[\\/]node_modules[\\/]@(smithy[\\/](smithy-cl
 /** A top-level `Client` binding: `export class Client` (dist-es), `class Client` or `var Client =` (dist-cjs). */
 const CLIENT_DECLARATION = /^(?:export )?class Client\b|^(?:var|let|const) Client\s*=/m;
 
+/** Whether a module's source declares the smithy `Client` at its top level. */
+export function hasClientDeclaration(source: string): boolean {
+  return CLIENT_DECLARATION.test(source);
+}
+
 /** `source` with the registration appended, or undefined when it declares no `Client`. */
 export function withClientRegistration(source: string): string | undefined {
-  if (!CLIENT_DECLARATION.test(source)) return undefined;
+  if (!hasClientDeclaration(source)) return undefined;
   return `${source}\n;(globalThis[Symbol.for(${JSON.stringify(CLIENT_REGISTRY_SYMBOL)})] ??= []).push(Client);\n`;
 }

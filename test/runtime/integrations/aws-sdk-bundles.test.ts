@@ -2,7 +2,9 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { bundledSmithyClientFiles } from '../../../lib/aws-sdk-bundling';
 import { datadogAwsSdkPlugin } from '../../../lib/esbuild-plugin';
+import { writeWrapperEntry } from '../../../lib/runtime-bundling';
 import { ExtensionEmulator, type DecodedSpan } from '../../../runtime/testing';
 import { startAwsStandIn, type AwsStandIn } from './aws-stand-in';
 
@@ -31,16 +33,24 @@ export const handler = async (event) => {
 };
 `;
 
-/** Bundles the user's handler wrapped as the construct wraps it; `sdk` says where the SDK comes from. */
-async function bundle(dir: string, sdk: 'external' | 'bundled'): Promise<string> {
-  writeFileSync(join(dir, 'user.mjs'), USER_HANDLER);
-  writeFileSync(
-    join(dir, 'entry.mjs'),
-    `import * as userModule from './user.mjs';\nimport { wrapHandler } from ${JSON.stringify(join(root, 'runtime/index.ts'))};\nexport const handler = wrapHandler(userModule.handler);\n`,
-  );
-  const outfile = join(dir, `${sdk}.js`);
+/**
+ * Where the SDK comes from: `external` (node_modules at run time, the construct's default),
+ * `plugin` (bundled through `datadogAwsSdkPlugin`), `construct` (bundled with no plugin, as the
+ * construct's esbuild CLI run does, the generated entry registering the Client files),
+ * `plain` (bundled with neither: the control, in which no AWS span can appear).
+ */
+type Mode = 'external' | 'plugin' | 'construct' | 'plain';
+
+/** Bundles the user's handler wrapped as the construct wraps it. */
+async function bundle(dir: string, mode: Mode): Promise<string> {
+  const userEntry = join(dir, 'user.mjs');
+  writeFileSync(userEntry, USER_HANDLER);
+  const awsSdkClientFiles = mode === 'construct' ? bundledSmithyClientFiles(userEntry, { externalModules: [] }, root) : [];
+  if (mode === 'construct') expect(awsSdkClientFiles.length).toBeGreaterThan(0);
+  const entry = writeWrapperEntry({ userEntry, handler: 'handler', runtimeEntry: join(root, 'runtime/index.ts'), directory: dir, awsSdkClientFiles });
+  const outfile = join(dir, `${mode}.js`);
   await build({
-    entryPoints: [join(dir, 'entry.mjs')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -49,7 +59,8 @@ async function bundle(dir: string, sdk: 'external' | 'bundled'): Promise<string>
     mainFields: ['module', 'main'],
     outfile,
     logLevel: 'silent',
-    ...(sdk === 'external' ? { external: ['@aws-sdk/*'] } : { plugins: [datadogAwsSdkPlugin()] }),
+    ...(mode === 'external' && { external: ['@aws-sdk/*'] }),
+    ...(mode === 'plugin' && { plugins: [datadogAwsSdkPlugin()] }),
   });
   return outfile;
 }
@@ -85,7 +96,7 @@ function runInvocations(outfile: string, extension: ExtensionEmulator, standIn: 
   });
 }
 
-describe.each(['external', 'bundled'] as const)('the aws-sdk integration with the SDK %s', (sdk) => {
+describe.each(['external', 'plugin', 'construct', 'plain'] as const)('the aws-sdk integration, SDK %s', (mode) => {
   let dir: string;
   let outfile: string;
   let extension: ExtensionEmulator;
@@ -94,7 +105,7 @@ describe.each(['external', 'bundled'] as const)('the aws-sdk integration with th
     // Under the package, so the user's module resolves @aws-sdk/* from its node_modules.
     mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
     dir = mkdtempSync(join(root, 'node_modules/.cache/dd-aws-sdk-'));
-    [outfile, extension, standIn] = await Promise.all([bundle(dir, sdk), ExtensionEmulator.start({ service: 'orders' }), startAwsStandIn()]);
+    [outfile, extension, standIn] = await Promise.all([bundle(dir, mode), ExtensionEmulator.start({ service: 'orders' }), startAwsStandIn()]);
   }, 60000);
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -105,12 +116,12 @@ describe.each(['external', 'bundled'] as const)('the aws-sdk integration with th
     const code = readFileSync(outfile, 'utf8');
     // Booleans and counts, not toContain: a failure would print the whole bundle.
     const registryMentions = code.split('Symbol.for("datadog-lambda-ts.aws-sdk.clients")').length - 1;
-    expect(code.includes('require("@aws-sdk/client-dynamodb")')).toBe(sdk === 'external');
+    expect(code.includes('require("@aws-sdk/client-dynamodb")')).toBe(mode === 'external');
     // The runtime's side of the registry, plus one registration per bundled smithy Client module.
-    expect(registryMentions).toBe(sdk === 'external' ? 1 : 2);
+    expect(registryMentions).toBe(mode === 'external' || mode === 'plain' ? 1 : 2);
   });
 
-  it('traces every call of ten concurrent invocations under its own invocation, and the SQS stand-in receives _datadog naming the send span', async () => {
+  it('traces every call of ten concurrent invocations under its own invocation; the SQS stand-in receives _datadog naming the send span', async () => {
     const output = await runInvocations(outfile, extension, standIn);
 
     expect(JSON.parse(output)).toEqual(Array.from({ length: 10 }, (_, i) => ({ ok: i })));
@@ -118,6 +129,11 @@ describe.each(['external', 'bundled'] as const)('the aws-sdk integration with th
     const lambdas = spans.filter((span) => span.name === 'aws.lambda');
     const calls = spans.filter((span) => span.name === 'aws.request');
     expect(lambdas).toHaveLength(10);
+    if (mode === 'plain') {
+      // dd-trace's situation with a bundled SDK: nothing to hook.
+      expect(calls).toHaveLength(0);
+      return;
+    }
     expect(calls).toHaveLength(30);
     const byService = (service: string) => calls.filter((span) => span.service === service);
     expect(byService('orders-aws-dynamodb')).toHaveLength(10);
