@@ -42,8 +42,9 @@ describe('the runtime bundle', () => {
     expect(code).not.toMatch(/aws-cdk-lib|from"constructs"|require\("constructs"\)/);
   });
 
-  it('stays under 100 KB minified', () => {
-    expect(readFileSync(outfile).length).toBeLessThan(100 * 1024);
+  // Issue #10's budget, all integrations on (aws-sdk alone: ≈ 115 KB, +9.4 KB).
+  it('stays within 120 KB minified', () => {
+    expect(readFileSync(outfile).length).toBeLessThanOrEqual(120 * 1024);
   });
 
   it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {
