@@ -219,6 +219,9 @@ async function startCall(
       'rpc.service': integration.serviceId,
       'rpc.method': operation.name.charAt(0).toUpperCase() + operation.name.slice(1),
       component: 'aws-sdk',
+      '_dd.integration': 'aws-sdk',
+      // dd-trace: where the service name came from (the integration, by its plugin id).
+      '_dd.svc_src': integration.suffix,
       'aws.service': integration.serviceId,
       aws_service: integration.serviceId,
       'aws.operation': operation.name,

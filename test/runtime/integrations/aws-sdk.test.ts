@@ -58,6 +58,9 @@ describe('the aws-sdk integration (zero code)', () => {
     expect(span.meta).toMatchObject({
       'span.kind': 'client',
       component: 'aws-sdk',
+      '_dd.integration': 'aws-sdk',
+      '_dd.svc_src': 'dynamodb',
+      '_dd.base_service': 'orders',
       'aws.operation': 'getItem',
       'aws.service': 'DynamoDB',
       aws_service: 'DynamoDB',
