@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { bundledSmithyClientFiles } from '../../../lib/aws-sdk-bundling';
 import { datadogAwsSdkPlugin } from '../../../lib/esbuild-plugin';
-import { writeWrapperEntry } from '../../../lib/runtime-bundling';
+import { ESM_REQUIRE_BANNER, writeWrapperEntry } from '../../../lib/runtime-bundling';
 import { ExtensionEmulator, type DecodedSpan } from '../../../runtime/testing';
 import { startAwsStandIn, type AwsStandIn } from './aws-stand-in';
 
@@ -37,9 +37,10 @@ export const handler = async (event) => {
  * Where the SDK comes from: `external` (node_modules at run time, the construct's default),
  * `plugin` (bundled through `datadogAwsSdkPlugin`), `construct` (bundled with no plugin, as the
  * construct's esbuild CLI run does, the generated entry registering the Client files),
- * `plain` (bundled with neither: the control, in which no AWS span can appear).
+ * `plain` (bundled with neither: the control, in which no AWS span can appear);
+ * `external-esm`: `external` in an ESM bundle (the construct's `format: ESM`).
  */
-type Mode = 'external' | 'plugin' | 'construct' | 'plain';
+type Mode = 'external' | 'external-esm' | 'plugin' | 'construct' | 'plain';
 
 /** Bundles the user's handler wrapped as the construct wraps it. */
 async function bundle(dir: string, mode: Mode): Promise<string> {
@@ -48,18 +49,20 @@ async function bundle(dir: string, mode: Mode): Promise<string> {
   const awsSdkClientFiles = mode === 'construct' ? bundledSmithyClientFiles(userEntry, { externalModules: [] }, root) : [];
   if (mode === 'construct') expect(awsSdkClientFiles.length).toBeGreaterThan(0);
   const entry = writeWrapperEntry({ userEntry, handler: 'handler', runtimeEntry: join(root, 'runtime/index.ts'), directory: dir, awsSdkClientFiles });
-  const outfile = join(dir, `${mode}.js`);
+  const esm = mode === 'external-esm';
+  const outfile = join(dir, `${mode}.${esm ? 'mjs' : 'js'}`);
   await build({
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format: 'cjs',
+    format: esm ? 'esm' : 'cjs',
+    ...(esm && { banner: { js: ESM_REQUIRE_BANNER } }),
     minify: true,
     mainFields: ['module', 'main'],
     outfile,
     logLevel: 'silent',
-    ...(mode === 'external' && { external: ['@aws-sdk/*'] }),
+    ...((mode === 'external' || esm) && { external: ['@aws-sdk/*'] }),
     ...(mode === 'plugin' && { plugins: [datadogAwsSdkPlugin()] }),
   });
   return outfile;
@@ -67,9 +70,9 @@ async function bundle(dir: string, mode: Mode): Promise<string> {
 
 /** Runs ten concurrent invocations of the bundle in a child process; resolves with its stdout. */
 function runInvocations(outfile: string, extension: ExtensionEmulator, standIn: AwsStandIn): Promise<string> {
-  const script = `const { handler } = require(${JSON.stringify(outfile)});
-    Promise.all(Array.from({ length: 10 }, (_, i) => handler({ i }, { awsRequestId: 'r' + i, functionName: 'f', getRemainingTimeInMillis: () => 30000 })))
-      .then((results) => console.log(JSON.stringify(results)), (error) => { console.error(error); process.exitCode = 1; });`;
+  // import(): the Lambda runtime loads .mjs handlers that way (and .js ones with require).
+  const script = `import(${JSON.stringify(outfile)}).then(({ handler }) => Promise.all(Array.from({ length: 10 }, (_, i) => handler({ i }, { awsRequestId: 'r' + i, functionName: 'f', getRemainingTimeInMillis: () => 30000 })))
+      .then((results) => console.log(JSON.stringify(results)))).catch((error) => { console.error(error); process.exitCode = 1; });`;
   const child = spawn(process.execPath, ['-e', script], {
     env: {
       PATH: process.env.PATH,
@@ -96,7 +99,7 @@ function runInvocations(outfile: string, extension: ExtensionEmulator, standIn: 
   });
 }
 
-describe.each(['external', 'plugin', 'construct', 'plain'] as const)('the aws-sdk integration, SDK %s', (mode) => {
+describe.each(['external', 'external-esm', 'plugin', 'construct', 'plain'] as const)('the aws-sdk integration, SDK %s', (mode) => {
   let dir: string;
   let outfile: string;
   let extension: ExtensionEmulator;
@@ -116,9 +119,10 @@ describe.each(['external', 'plugin', 'construct', 'plain'] as const)('the aws-sd
     const code = readFileSync(outfile, 'utf8');
     // Booleans and counts, not toContain: a failure would print the whole bundle.
     const registryMentions = code.split('Symbol.for("datadog-lambda-ts.aws-sdk.clients")').length - 1;
-    expect(code.includes('require("@aws-sdk/client-dynamodb")')).toBe(mode === 'external');
+    const external = mode === 'external' || mode === 'external-esm';
+    expect(code.includes('require("@aws-sdk/client-dynamodb")') || code.includes('from"@aws-sdk/client-dynamodb"')).toBe(external);
     // The runtime's side of the registry, plus one registration per bundled smithy Client module.
-    expect(registryMentions).toBe(mode === 'external' || mode === 'plain' ? 1 : 2);
+    expect(registryMentions).toBe(external || mode === 'plain' ? 1 : 2);
   });
 
   it('traces every call of ten concurrent invocations under its own invocation; the SQS stand-in receives _datadog naming the send span', async () => {
