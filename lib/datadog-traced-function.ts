@@ -8,6 +8,7 @@ import type { DatadogSettings } from './datadog-settings';
 import { handlerExport, missingEntryProblem } from './entry-check';
 import { ConfigurationError, pathOf, show } from './errors';
 import { applyDatadog, checkSettings } from './instrument';
+import { bundledSmithyClientFiles } from './aws-sdk-bundling';
 import { esmReason } from './module-format';
 import { bundlingOptions, bundlingProjectRoot, generatedEntryDirectory, localEsbuildAvailable, runtimeAlias, writeWrapperEntry, type BundlingContext } from './runtime-bundling';
 
@@ -161,7 +162,9 @@ function bundlingPlan(scope: Construct, where: string, props: DatadogTracedFunct
   }
   const projectRoot = bundlingProjectRoot(props.projectRoot, props.depsLockFilePath) ?? path.dirname(userEntry);
   const outdir = Stage.of(scope)?.outdir ?? projectRoot;
-  const entry = writeWrapperEntry({ userEntry, handler, directory: generatedEntryDirectory(outdir, projectRoot) });
+  // Only when this stack is synthesized: the check may run a trial bundle (SDK bundled only).
+  const awsSdkClientFiles = stack.bundlingRequired ? bundledSmithyClientFiles(userEntry, props.bundling, projectRoot) : [];
+  const entry = writeWrapperEntry({ userEntry, handler, directory: generatedEntryDirectory(outdir, projectRoot), awsSdkClientFiles });
   return { entry, handler, context: { esm, runtimeAlias: runtimeAlias(projectRoot, docker) }, warning };
 }
 

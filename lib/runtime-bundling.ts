@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { clientRegistrationLines } from './aws-sdk-bundling';
 
 /**
  * Bundling defaults, chosen for cold start; every one can be overridden through `bundling`.
@@ -123,6 +124,11 @@ export interface WrapperEntryOptions {
   readonly handler: string;
   /** Directory to write the entry to; it must be under the bundling project root. */
   readonly directory: string;
+  /**
+   * Bundled smithy-client files whose `Client` the entry registers for the runtime's `aws-sdk`
+   * integration (see `bundledSmithyClientFiles`). @default - none (the SDK is external)
+   */
+  readonly awsSdkClientFiles?: readonly string[];
 }
 
 /**
@@ -142,6 +148,7 @@ export function writeWrapperEntry(options: WrapperEntryOptions): string {
     `import * as userModule from ${JSON.stringify(importSpecifier(options.directory, options.userEntry))};`,
     // Resolved by the bundling's alias (`runtimeAlias`), like the user's own runtime imports.
     `import { wrapHandler } from ${JSON.stringify(RUNTIME_SPECIFIER)};`,
+    ...clientRegistrationLines(options.awsSdkClientFiles ?? [], (file) => importSpecifier(options.directory, file)),
     `const wrapped = wrapHandler(userModule[${JSON.stringify(options.handler)}]);`,
     `export { wrapped as ${options.handler} };`,
     '',

@@ -82,6 +82,8 @@ export const EVENTBRIDGE_INTEGRATION: AwsServiceIntegration = {
   suffix: 'eventbridge',
   endpointPrefix: 'events',
   operations: { PutEventsCommand: putEvents },
+  // Rule operations name the rule (dd-trace's `rulename`).
+  operationTags: (operation, input) => ({ 'resource.name': operation, ...(typeof input.Name === 'string' && { rulename: input.Name }) }),
 };
 
 /**

@@ -69,6 +69,7 @@ export const SNS_INTEGRATION: AwsServiceIntegration = {
   suffix: 'sns',
   endpointPrefix: 'sns',
   operations: { PublishCommand: publish, PublishBatchCommand: publishBatch },
+  operationTags: (operation, input) => (typeof input.TopicArn === 'string' ? topicTags(operation, input) : { 'resource.name': operation }),
 };
 
 /**

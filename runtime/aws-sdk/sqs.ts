@@ -23,11 +23,14 @@ function carrierValue(carrier: Readonly<Record<string, string>>): MessageAttribu
 /** dd-trace's SQS tags: the queue by name and by ARN, `messaging.system`, the region the URL names. */
 function queueTags(operation: string, input: Message): Attributes {
   const url = typeof input.QueueUrl === 'string' ? input.QueueUrl : undefined;
+  if (!url && typeof input.QueueName === 'string') {
+    return { 'resource.name': `${operation} ${input.QueueName}`, 'aws.sqs.queue_name': input.QueueName, queuename: input.QueueName, 'messaging.system': 'aws_sqs' };
+  }
+  if (!url) return { 'resource.name': operation };
   const { name, account, region } = parseQueueUrl(url);
   const tags: Attributes = {
     'resource.name': `${operation} ${url ?? ''}`.trim(),
     'messaging.system': 'aws_sqs',
-    'messaging.operation.type': 'send',
   };
   if (url) tags['aws.sqs.queue_name'] = url;
   if (name) {
@@ -42,7 +45,7 @@ function queueTags(operation: string, input: Message): Attributes {
 const sendMessage: AwsOperation = {
   name: 'sendMessage',
   kind: SpanKind.PRODUCER,
-  tags: (input) => queueTags('sendMessage', input),
+  tags: (input) => ({ ...queueTags('sendMessage', input), 'messaging.operation.type': 'send' }),
   inject: (input, carrier) => withCarrierAttribute([input], carrierValue(carrier), access)[0] ?? input,
   outputTags: (output) => (typeof output.MessageId === 'string' ? { 'messaging.message.id': output.MessageId } : {}),
 };
@@ -52,6 +55,7 @@ const sendMessageBatch: AwsOperation = {
   kind: SpanKind.PRODUCER,
   tags: (input) => ({
     ...queueTags('sendMessageBatch', input),
+    'messaging.operation.type': 'send',
     ...(Array.isArray(input.Entries) && { 'messaging.batch.message_count': input.Entries.length }),
   }),
   inject: (input, carrier) => {
@@ -60,12 +64,26 @@ const sendMessageBatch: AwsOperation = {
   },
 };
 
+/** dd-trace tags a receive as a consumer span. */
+const receiveMessage: AwsOperation = {
+  name: 'receiveMessage',
+  kind: SpanKind.CONSUMER,
+  tags: (input) => ({ ...queueTags('receiveMessage', input), 'span.type': 'worker' }),
+};
+
 /** @internal */
 export const SQS_INTEGRATION: AwsServiceIntegration = {
   serviceId: 'SQS',
   suffix: 'sqs',
   endpointPrefix: 'sqs',
   operations: { SendMessageCommand: sendMessage, SendMessageBatchCommand: sendMessageBatch },
+  operationTags: queueTags,
+};
+
+/** Every SQS operation, for the zero-code integration: the sends, plus receives as consumer spans. */
+export const SQS_AUTO_INTEGRATION: AwsServiceIntegration = {
+  ...SQS_INTEGRATION,
+  operations: { ...SQS_INTEGRATION.operations, ReceiveMessageCommand: receiveMessage },
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { DatadogConfig } from '../config';
 import { globalSlot } from '../global-state';
 import { log } from '../log';
+import { awsSdkIntegration } from './aws-sdk';
 import { fetchIntegration } from './fetch';
 import { httpIntegration } from './http';
 import type { Integration } from './integration';
@@ -10,6 +11,7 @@ import { logsIntegration } from './logs';
 const INTEGRATIONS: readonly Integration[] = [
   httpIntegration,
   fetchIntegration,
+  awsSdkIntegration,
   logsIntegration,
 ];
 

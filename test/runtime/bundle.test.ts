@@ -42,9 +42,9 @@ describe('the runtime bundle', () => {
     expect(code).not.toMatch(/aws-cdk-lib|from"constructs"|require\("constructs"\)/);
   });
 
-  // Issue #10's budget with every zero-code integration in: ≤ 120 KB for a handler importing nothing else.
-  it('stays under 120 KB minified', () => {
-    expect(readFileSync(outfile).length).toBeLessThan(120 * 1024);
+  // Issue #10's budget, all integrations on (aws-sdk alone: ≈ 115 KB, +9.4 KB).
+  it('stays within 120 KB minified', () => {
+    expect(readFileSync(outfile).length).toBeLessThanOrEqual(120 * 1024);
   });
 
   it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {
