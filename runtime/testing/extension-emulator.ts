@@ -1,7 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV, type DatadogConfigOptions } from '../config';
@@ -418,6 +418,10 @@ function portsOf(ports: EmulatorPorts): { lifecycle: number; traces: number } {
   return { lifecycle: ports.lifecycle, traces: ports.traces };
 }
 
+function unrefSocket(socket: Socket): void {
+  socket.unref();
+}
+
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -427,7 +431,8 @@ function listen(server: Server, port: number): Promise<void> {
     server.once('error', onError);
     // Neither the server nor its connections keep the process alive: a test that fails before
     // close() must not leave Jest waiting on open handles. (restart() listens again: one handler.)
-    if (server.listenerCount('connection') === 0) server.on('connection', (socket) => socket.unref());
+    server.off('connection', unrefSocket);
+    server.on('connection', unrefSocket);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', onError);
       resolve();

@@ -128,7 +128,7 @@ describe('integration switches', () => {
 describe('HTTP client settings', () => {
   let warn: jest.SpyInstance;
   beforeEach(() => {
-    warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => warn.mockRestore());
   const messages = () => warn.mock.calls.map(([line]) => (JSON.parse(line as string) as { message: string }).message);
