@@ -14,7 +14,7 @@ export interface FlushableTracerProvider extends TracerProvider {
   forceFlush(): Promise<void>;
 }
 
-/** What `createTracerProvider` returns: the OpenTelemetry SDK's `BasicTracerProvider`, by what it offers. */
+/** What `createTracerProvider` returns: the OpenTelemetry SDK's `TracerProvider`, by what it offers. */
 export interface DatadogTracerProvider extends FlushableTracerProvider {
   shutdown(): Promise<void>;
 }
@@ -70,8 +70,10 @@ export interface CreateTracerProviderOptions {
 }
 
 /**
- * Builds the default provider: sdk-trace-base's `BasicTracerProvider`, a processor that
- * buffers finished spans and exports them in one request per flush, and our exporter.
+ * Builds the default provider: the OpenTelemetry SDK's `TracerProvider` (parent-based
+ * sampling; it does not read the `OTEL_*` sampler and limit variables: bring your own provider
+ * and `setTracerProvider` for those), a processor that buffers finished spans and exports them
+ * in one request per flush, and our exporter.
  *
  * @example
  * import { createTracerProvider, wrapHandler } from 'datadog-lambda-ts/runtime';
@@ -81,7 +83,7 @@ export interface CreateTracerProviderOptions {
 export function createTracerProvider(options: CreateTracerProviderOptions = {}): DatadogTracerProvider {
   const config = resolveConfig(options.config);
   const processor = new FlushSpanProcessor(options.exporter ?? createDefaultExporter(config));
-  const provider = loadSdk().newBasicTracerProvider(processor);
+  const provider = loadSdk().newSdkTracerProvider(processor);
   if (options.registerGlobal ?? true) registerGlobally(provider);
   // The invocation waits for the hand-off only. Our exporter reports it once the request is
   // written, so it needs no deadline; an exporter of the caller's may hang.

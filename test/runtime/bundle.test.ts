@@ -42,10 +42,10 @@ describe('the runtime bundle', () => {
     expect(code).not.toMatch(/aws-cdk-lib|from"constructs"|require\("constructs"\)/);
   });
 
-  // A regression guard, not the goal: issue #10's budget is 120 KB with every integration in;
-  // with http, fetch, aws-sdk and logs the bundle is 125.4 KiB (README, "Performance").
-  it('stays within 128 KiB minified', () => {
-    expect(readFileSync(outfile).length).toBeLessThanOrEqual(128 * 1024);
+  // Issue #10's budget is 120 KB with every integration in. Built from the sources, as here, the
+  // bundle is 120.1 KiB (123,026 B); the published build gives less (test/package). A guard.
+  it('stays within 121 KiB minified', () => {
+    expect(readFileSync(outfile).length).toBeLessThanOrEqual(121 * 1024);
   });
 
   it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {

@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig } from '../../../runtime/config';
 import { createTracerProvider, ensureTracerProvider, getTracerProvider, setTracerProvider } from '../../../runtime/tracing/tracer-provider';
 import { globalState } from '../../../runtime/global-state';
@@ -14,7 +14,7 @@ describe('tracer provider registry', () => {
   it('creates the default provider once and registers it globally with an async context manager', async () => {
     const flush = ensureTracerProvider(resolveConfig({ traceExporter: 'none' }, {}));
     const provider = getTracerProvider();
-    expect(provider).toBeInstanceOf(BasicTracerProvider);
+    expect(provider).toBeInstanceOf(TracerProvider);
     expect(ensureTracerProvider(resolveConfig({}, {}))).toBe(flush);
 
     // Spans started through the global API reach our provider, and context survives an await.
@@ -28,7 +28,7 @@ describe('tracer provider registry', () => {
   });
 
   it('adopts a provider the application registered through the OTel API instead of creating another', () => {
-    const theirs = new BasicTracerProvider();
+    const theirs = new TracerProvider();
     trace.setGlobalTracerProvider(theirs);
     const forceFlush = jest.spyOn(theirs, 'forceFlush');
 
