@@ -235,9 +235,7 @@ describe('a CDK app: the package next to the current @opentelemetry/api, aws-cdk
       try {
         const env = {
           PATH: process.env.PATH,
-          DD_LAMBDA_EXTENSION_URL: extension.lifecycleUrl,
-          DD_TRACE_AGENT_URL: extension.traceUrl,
-          DD_LAMBDA_EXTENSION_PATH: extension.extensionPath,
+          ...extension.environment(),
           DD_DOGSTATSD_PORT: '9',
         };
         const script = `require(${JSON.stringify(bundle)}).handler({}, { awsRequestId: 'r1', functionName: 'orders' }).then((r) => console.log(JSON.stringify(r)))`;

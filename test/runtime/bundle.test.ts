@@ -54,9 +54,7 @@ describe('the runtime bundle', () => {
     try {
       const env = {
         PATH: process.env.PATH,
-        DD_LAMBDA_EXTENSION_URL: extension.lifecycleUrl,
-        DD_TRACE_AGENT_URL: extension.traceUrl,
-        DD_LAMBDA_EXTENSION_PATH: extension.extensionPath,
+        ...extension.environment(),
         DD_DOGSTATSD_PORT: '9',
       };
       const script = `const { handler } = require(${JSON.stringify(outfile)});

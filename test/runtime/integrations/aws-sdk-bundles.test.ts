@@ -79,9 +79,7 @@ function runInvocations(outfile: string, extension: ExtensionEmulator, standIn: 
     env: {
       PATH: process.env.PATH,
       DD_SERVICE: 'orders',
-      DD_LAMBDA_EXTENSION_URL: extension.lifecycleUrl,
-      DD_TRACE_AGENT_URL: extension.traceUrl,
-      DD_LAMBDA_EXTENSION_PATH: extension.extensionPath,
+      ...extension.environment(),
       DD_DOGSTATSD_PORT: '9',
       STAND_IN: standIn.endpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
