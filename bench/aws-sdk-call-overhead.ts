@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const options = { region: 'eu-west-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1, requestHandler };
   const plain = new DynamoDBClient(options);
   const traced = new DynamoDBClient(options);
-  instrumentClientFully(traced, DYNAMODB_INTEGRATION);
+  instrumentClientFully(traced, () => DYNAMODB_INTEGRATION);
   const handler = wrapHandler(async () => {
     await block(plain, 300);
     await block(traced, 300);

@@ -101,10 +101,13 @@ export function instrumentClient<C extends AwsSdkClient>(client: C, integration:
   return client;
 }
 
-/** Traces every operation of `client` as `integration`'s service (the zero-code route). */
-export function instrumentClientFully(client: AwsSdkClient, integration: AwsServiceIntegration): void {
+/**
+ * Traces every operation of `client` as its service (the zero-code route). Called on every
+ * `send`: the service is looked up on the first call only.
+ */
+export function instrumentClientFully(client: AwsSdkClient, integrationOf: (client: AwsSdkClient) => AwsServiceIntegration): void {
   const tracing = tracingOf(client);
-  if (tracing) tracing.auto ??= integration;
+  if (tracing) tracing.auto ??= integrationOf(client);
 }
 
 /** Whether `client` already carries this library's middleware (from any route or copy). */

@@ -8,6 +8,8 @@ const PATCHED = Symbol.for('datadog-lambda-ts.aws-sdk.send-patched');
 
 type Send = (this: AwsSdkClient, ...args: unknown[]) => unknown;
 
+const integrationOf = (client: AwsSdkClient) => serviceIntegrationFor(client.config);
+
 /**
  * Wraps `Client.prototype.send` so each client gets our middleware before its first call,
  * whenever and wherever it was constructed (clients built at module load, before the
@@ -20,7 +22,7 @@ export function patchClientClass(clientClass: ClientClass): boolean {
   const send = original as Send;
   const traced: Send = function (this: AwsSdkClient, ...args: unknown[]) {
     try {
-      if (this?.middlewareStack) instrumentClientFully(this, serviceIntegrationFor(this.config));
+      if (this?.middlewareStack) instrumentClientFully(this, integrationOf);
     } catch (error) {
       log.debug('could not instrument an AWS SDK client; its calls are not traced', error);
     }
