@@ -258,9 +258,7 @@ export class ExtensionEmulator {
   /** Stops both servers and removes the stand-in extension file. Calling it again is harmless. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      for (const res of this.#hanging) res.destroy();
-      this.#hanging.clear();
-      await Promise.all([closeServer(this.lifecycle), closeServer(this.intake)]);
+      await this.stop();
       rmSync(this.#extensionDir, { recursive: true, force: true });
     })();
     return this.#closed;
