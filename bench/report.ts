@@ -142,7 +142,7 @@ function goals(s: Partial<Record<ScenarioId, ScenarioSummary>>, bundle: Artefact
       { measure: `RSS Δ at init (${tag})`, ours: ours.rssInitDeltaMb!, datadog: dd.rssInitDeltaMb!, unit: 'MB', goal: '≤ +10 MB', pass: ours.rssInitDeltaMb! <= 10 },
     );
   }
-  checks.push({ measure: 'bundle, minified (ESM)', ours: bundle.bytes / 1024, datadog: Number.NaN, unit: 'KB', goal: '≤ 100 KB', pass: bundle.bytes <= 100 * 1024 });
+  checks.push({ measure: 'bundle, minified (ESM)', ours: bundle.bytes / 1024, datadog: Number.NaN, unit: 'KB', goal: '≤ 120 KB', pass: bundle.bytes <= 120 * 1024 });
   return checks;
 }
 

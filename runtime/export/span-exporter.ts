@@ -1,6 +1,6 @@
 import type { ExportResult, ReadableSpan, SpanExporter } from './sdk-types';
 import { globalSlot } from '../global-state';
-import { newSpanId, newTraceId } from '../tracing/ids';
+import { hexToBigInt, newSpanId, newTraceId } from '../tracing/ids';
 import { log } from '../log';
 import { EndpointHealth } from '../extension/endpoint-health';
 import { hasConnected, loopbackRequest } from '../transport/loopback-http';
@@ -8,6 +8,7 @@ import { LIBRARY_VERSION } from '../version';
 import type { DatadogTrace } from './datadog-span';
 import { toDatadogSpan, type SpanMappingOptions } from './span-mapping';
 import { TraceBacklog } from './trace-backlog';
+import { correctionFor, type TraceCorrection } from './trace-corrections';
 import { readDatadogTraceState } from './trace-state';
 import { encodeTraces } from './v04-encoder';
 
@@ -125,17 +126,23 @@ export class DatadogSpanExporter implements SpanExporter {
     return this.#droppedSpans;
   }
 
-  /** Groups spans into one chunk per trace id and adds the chunk tags to each chunk's first span. */
+  /**
+   * Groups spans into one chunk per trace id and adds the chunk tags to each chunk's first
+   * span. A trace the extension named differently at start-invocation takes its ids.
+   */
   toTraces(spans: readonly ReadableSpan[]): DatadogTrace[] {
     const chunks = new Map<string, DatadogTrace>();
+    const corrected = new Map<DatadogTrace, TraceCorrection>();
     for (const span of spans) {
       const traceId = span.spanContext().traceId;
       let chunk = chunks.get(traceId);
       if (!chunk) {
         chunk = [];
         chunks.set(traceId, chunk);
+        const correction = correctionFor(traceId);
+        if (correction) corrected.set(chunk, correction);
         const first = toDatadogSpan(span, this.#mapping);
-        const high = traceId.slice(0, 16);
+        const high = (correction?.traceId ?? traceId).slice(0, 16);
         if (high !== '0000000000000000') first.meta['_dd.p.tid'] = high;
         const { propagationTags } = readDatadogTraceState(span.spanContext().traceState);
         Object.assign(first.meta, { '_dd.p.dm': '-0' }, propagationTags);
@@ -144,6 +151,7 @@ export class DatadogSpanExporter implements SpanExporter {
       }
       chunk.push(toDatadogSpan(span, this.#mapping));
     }
+    for (const [chunk, correction] of corrected) applyCorrection(chunk, correction);
     return [...chunks.values()];
   }
 
@@ -245,6 +253,14 @@ export class DatadogSpanExporter implements SpanExporter {
   async shutdown(): Promise<void> {
     this.#shutdown = true;
     await this.forceFlush();
+  }
+}
+
+function applyCorrection(chunk: DatadogTrace, correction: TraceCorrection): void {
+  const low = hexToBigInt(correction.traceId.slice(16));
+  for (const span of chunk) {
+    span.trace_id = low;
+    if (correction.samplingPriority !== undefined) span.metrics._sampling_priority_v1 = correction.samplingPriority;
   }
 }
 

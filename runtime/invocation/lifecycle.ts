@@ -20,8 +20,14 @@ export interface InvocationLifecycle {
   start(input: LifecycleInput): Promise<LifecycleStart>;
   /** Runs before the span flush, synchronously (e.g. ending spans the lifecycle created). */
   complete?(root: LifecycleRoot, outcome: InvocationOutcome): void;
-  /** Runs alongside the span flush (e.g. end-invocation). Never rejects. */
+  /** Runs alongside the span flush (e.g. end-invocation), and starts before it. Never rejects. */
   report?(root: LifecycleRoot, outcome: InvocationOutcome): Promise<void>;
+  /**
+   * Runs after `report` has started and before the span flush maps the spans (e.g. reading
+   * start-invocation's answer, which may correct the trace id the spans are exported with).
+   * Never rejects.
+   */
+  beforeFlush?(root: LifecycleRoot): Promise<void>;
 }
 
 export interface LifecycleInput {
@@ -44,6 +50,7 @@ export interface LifecycleStart {
   /** The OTel context to run the handler in. */
   readonly context: Context;
   readonly generatedTraceId: boolean;
+  /** True when start-invocation was sent to the extension: end-invocation is then due. */
   readonly extensionStarted: boolean;
   /** Whatever the lifecycle needs again at the end. */
   readonly state?: unknown;

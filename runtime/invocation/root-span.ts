@@ -26,7 +26,11 @@ export interface RootSpan extends LifecycleRoot {
   readonly requestId: string;
   /** Run the handler with this context active (`context.with(root.context, …)`). */
   readonly context: Context;
-  /** True when the extension's start-invocation answered, so end-invocation is due. */
+  /**
+   * True when start-invocation was sent to the extension, so end-invocation is due. The
+   * handler does not wait for its answer: the root is built from the same extraction the
+   * extension runs, and the answer is checked when the invocation ends.
+   */
   readonly extensionStarted: boolean;
   /** True when no upstream context was found and the trace id is ours. */
   readonly generatedTraceId: boolean;
@@ -52,8 +56,10 @@ function selectLifecycle(config: DatadogConfig): InvocationLifecycle {
 
 /**
  * Starts the invocation and returns the root under which the handler's spans belong. In
- * universal mode this asks the extension for the upstream trace context. Never rejects:
- * on any failure the trace continues with ids of our own, or the invocation runs untraced.
+ * universal mode this sends start-invocation without waiting for its answer: the root takes
+ * the upstream context from the same extraction the extension runs, and `endRootSpan`
+ * checks the answer. Never rejects: on any failure the trace continues with ids of our own,
+ * or the invocation runs untraced.
  *
  * @example
  * const root = await createRootSpan(event, context);
@@ -80,8 +86,8 @@ export async function createRootSpan(
     let flush: BoundedFlush;
     let started: Awaited<ReturnType<InvocationLifecycle['start']>>;
     if (lifecycle.startsWithoutProvider) {
-      // Design A of protocol-timing.md: start-invocation is written first and the provider is
-      // made ready during its round trip, which on the first invocation hides the SDK's load.
+      // start-invocation is written first, so the extension works on it while the provider is
+      // made ready (on the first invocation, the SDK's load) and the handler runs.
       const starting = lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
       flush = providerFlush(config);
       started = await starting;
@@ -123,7 +129,7 @@ export async function endRootSpan(root: RootSpan, outcome: InvocationOutcome): P
       // The report (end-invocation) goes out first: it is small and the extension waits on it,
       // while the flush first maps and encodes the spans.
       if (root.lifecycle?.report) pending.push(root.lifecycle.report(root, outcome));
-      pending.push(safeFlush(root));
+      pending.push(flushAfter(root.lifecycle?.beforeFlush?.(root), root));
     }
     for (const participant of participants) if (participant.onEnd) pending.push(Promise.resolve(participant.onEnd(root, outcome)));
     await Promise.all(pending);
@@ -143,6 +149,12 @@ function providerFlush(config: DatadogConfig): BoundedFlush {
     log.debug('could not set up the tracer provider; no spans will be flushed', error);
     return () => Promise.resolve();
   }
+}
+
+/** The flush, once the lifecycle's pre-flush step (if any) is done. */
+async function flushAfter(step: Promise<void> | undefined, root: RootSpan): Promise<void> {
+  if (step) await step;
+  await safeFlush(root);
 }
 
 /** Flushes the provider within `flushTimeoutMs`; a failure is logged, never thrown. */

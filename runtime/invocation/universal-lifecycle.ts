@@ -1,6 +1,6 @@
 import { context as otelContext, trace, TraceFlags } from '@opentelemetry/api';
 import type { DatadogConfig } from '../config';
-import { endInvocation, isRouteAvailable, REQUEST_ID_HEADER, startInvocation, type ExtensionEndpoint } from '../extension/client';
+import { endInvocation, isRouteAvailable, REQUEST_ID_HEADER, startInvocation, type ExtensionEndpoint, type StartInvocationResult } from '../extension/client';
 import { isExtensionInstalled } from '../extension/presence';
 import { datadogTraceState } from '../export/trace-state';
 import { hexIdToDecimal, newSpanId, newTraceId, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
@@ -8,12 +8,24 @@ import { isFailure, type InvocationLifecycle, type InvocationOutcome, type Lifec
 import { errorHeaders, eventBody, resultBody } from './payload';
 import { formatDatadogTags } from '../propagation/datadog-tags';
 import { HEADER } from '../propagation/headers';
-import { isSampled } from '../tracing/trace-context';
+import { isSampled, type DatadogTraceContext } from '../tracing/trace-context';
+import { extensionContextOf } from '../propagation/extension-context';
+import { correctTrace } from '../export/trace-corrections';
+import { preconnect } from '../transport/loopback-http';
+import { log } from '../log';
 
 /**
  * Universal instrumentation: the extension extracts the upstream context at
  * start-invocation and builds `aws.lambda` with the span id S we send at end-invocation.
  * Our spans hang under a non-recording remote parent S.
+ *
+ * One awaited round trip per invocation (design B of protocol-timing.md): start-invocation is
+ * written and not waited for; the handler runs in the context our own copy of the
+ * extension's extraction finds (`extensionContextOf`). At the end, end-invocation is written
+ * first, then start's answer (long arrived) is checked against that context: where the
+ * extension named another trace, the spans are exported with its trace id and priority, so
+ * they still join `aws.lambda`. Only propagation headers and log ids written during the
+ * handler would then carry ours.
  *
  * Without the extension (or while it is backing off) the same root is built from ids of our
  * own and no call is made.
@@ -22,13 +34,13 @@ export const universalLifecycle: InvocationLifecycle = {
   name: 'universal',
   startsWithoutProvider: true,
 
-  async start({ event, config, requestId }) {
+  start({ event, config, requestId }) {
     const endpoint = extensionEndpoint(config);
     const useExtension = isExtensionInstalled(config.extensionPath) && isRouteAvailable(endpoint, 'start-invocation');
-    const started = useExtension ? await startInvocation(endpoint, requestId, eventBody(event)) : undefined;
-    const upstream = started?.context;
-    // Only a start that was answered makes end-invocation due.
-    const extensionStarted = started?.answered ?? false;
+    const answer = useExtension ? startInvocation(endpoint, requestId, eventBody(event)) : undefined;
+    // end-invocation goes out before start's answer is read: a second connection, opened now.
+    if (answer) preconnect(`${endpoint.url}/lambda/end-invocation`);
+    const upstream = extensionContextOf(event);
 
     const traceId = upstream?.traceId ?? newTraceId();
     const samplingPriority = upstream?.samplingPriority ?? 1;
@@ -40,18 +52,58 @@ export const universalLifecycle: InvocationLifecycle = {
       traceFlags: isSampled(samplingPriority) ? TraceFlags.SAMPLED : TraceFlags.NONE,
       traceState: datadogTraceState(samplingPriority, upstream ? upstream.propagationTags : { '_dd.p.dm': '-0' }),
     });
-    return { traceId, spanId, samplingPriority, context, generatedTraceId: upstream === undefined, extensionStarted };
+    const state: UniversalState = { answer, upstream };
+    void answer?.then((result) => (state.answered = result.answered));
+    return Promise.resolve({ traceId, spanId, samplingPriority, context, generatedTraceId: upstream === undefined, extensionStarted: answer !== undefined, state });
   },
 
   async report(root, outcome) {
-    if (!root.extensionStarted) return;
+    // A start already known to have failed leaves nothing for end-invocation to close; one still
+    // in flight may yet be handled, and the extension pairs the two by request id in any order.
+    if (!root.extensionStarted || (root.state as UniversalState | undefined)?.answered === false) return;
     const endpoint = extensionEndpoint(root.config);
     // end-invocation has a health of its own: while it backs off, skip it rather than pay its deadline again.
     if (!isRouteAvailable(endpoint, 'end-invocation')) return;
     const body = isFailure(outcome) ? '{}' : resultBody(outcome.result);
     await endInvocation(endpoint, endInvocationHeaders(root, outcome), body);
   },
+
+  async beforeFlush(root) {
+    const state = root.state as UniversalState | undefined;
+    if (!state?.answer) return;
+    const answer = await state.answer;
+    if (answer.answered) checkAnswer(root, state.upstream, answer.context);
+  },
 };
+
+/** What the end of the invocation needs of its start. */
+interface UniversalState {
+  /** start-invocation's answer, when it was sent. */
+  readonly answer?: Promise<StartInvocationResult>;
+  /** Set once that answer is in: whether the extension took the start. */
+  answered?: boolean;
+  /** The context the handler ran in, from our copy of the extension's extraction. */
+  readonly upstream?: DatadogTraceContext;
+}
+
+/**
+ * Where the extension extracted another trace (or priority) than ours, exported spans take
+ * its. Where it extracted nothing, it adopts the trace id end-invocation sends: nothing to do.
+ */
+function checkAnswer(root: LifecycleRoot, ours: DatadogTraceContext | undefined, theirs: DatadogTraceContext | undefined): void {
+  if (!theirs) return;
+  const priority = theirs.samplingPriority;
+  const samePriority = priority === undefined || priority === (ours?.samplingPriority ?? 1);
+  if (ours?.traceId === theirs.traceId && samePriority) return;
+  mismatches += 1;
+  log.debug(`the extension extracted another trace context than ours; spans take its ids (${mismatches} so far)`, {
+    ours: ours?.traceId,
+    theirs: theirs.traceId,
+  });
+  correctTrace(root.traceId, { traceId: theirs.traceId, samplingPriority: priority });
+}
+
+let mismatches = 0;
 
 /** Headers of end-invocation: S, the trace, the sampling decision and, on failure, the error. */
 export function endInvocationHeaders(root: LifecycleRoot, outcome: InvocationOutcome): Record<string, string> {

@@ -8,6 +8,7 @@ import { ENV, type DatadogConfigOptions } from '../config';
 import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
 import { extractEventContext } from '../propagation/event-context';
 import { extractStepFunctionsContext } from '../propagation/step-functions';
+import { sqsTraceHeaderContext } from '../propagation/extension-context';
 import { ERROR_HEADER, REQUEST_ID_HEADER } from '../extension/client';
 import { formatDatadogTags } from '../propagation/datadog-tags';
 import { extractFromHeaders, HEADER } from '../propagation/headers';
@@ -127,6 +128,8 @@ export class ExtensionEmulator {
   slowResponseMs = 300;
   readonly #hanging = new Set<ServerResponse>();
   readonly #pendingStarts = new Map<string, StartRecord>();
+  /** Invocations whose end arrived before their start (two connections): the span to redo when it comes. */
+  readonly #endedBeforeStart = new Map<string, { readonly end: EndRecord; readonly index: number }>();
   readonly #extensionDir: string;
   /** Lifecycle and intake ports, kept across `stop()`. */
   #ports: readonly [number, number] = [0, 0];
@@ -240,6 +243,7 @@ export class ExtensionEmulator {
     this.received.length = 0;
     this.#failures.clear();
     this.#pendingStarts.clear();
+    this.#endedBeforeStart.clear();
   }
 
   /** Stops listening on both ports, as when the extension process dies; `restart()` brings it back on the same ports. */
@@ -287,12 +291,23 @@ export class ExtensionEmulator {
   private onStart(recorded: RecordedRequest, res: ServerResponse): void {
     const event = parseJson(recorded.body);
     // The extension derives a Step Functions context when no carrier is found, and writes its `_dd.p.tid` unpadded (`{:x}`).
-    const carried = extractEventContext(event) ?? extractFromHeaders(recorded.headers);
+    // bottlecap's order: the trigger's carrier, a context it generates (SQS AWSTraceHeader, Step
+    // Functions), then the request's own headers.
+    const carried = extractEventContext(event) ?? sqsTraceHeaderContext(event);
     const stepFunctions = carried ? undefined : extractStepFunctionsContext(event)?.context;
-    const extracted = carried ?? stepFunctions;
+    const extracted = carried ?? stepFunctions ?? extractFromHeaders(recorded.headers);
     const start: StartRecord = { ...recorded, event, extracted };
     this.starts.push(start);
-    this.#pendingStarts.set(String(recorded.headers[REQUEST_ID_HEADER] ?? ''), start);
+    const requestId = String(recorded.headers[REQUEST_ID_HEADER] ?? '');
+    const ended = this.#endedBeforeStart.get(requestId);
+    this.#endedBeforeStart.delete(requestId);
+    if (ended) {
+      // The extension pairs both by request id whatever their order: the span takes this start's context.
+      const span = this.buildLambdaSpan(start, ended.end, ended.end.result);
+      if (span) this.lambdaSpans[ended.index] = span;
+    } else {
+      this.#pendingStarts.set(requestId, start);
+    }
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (extracted) {
       // What the extension answers: the low 64 bits, the priority, and `_dd.p.tid` alone.
@@ -307,12 +322,16 @@ export class ExtensionEmulator {
 
   private onEnd(recorded: RecordedRequest, res: ServerResponse): void {
     const result = parseJson(recorded.body);
-    this.ends.push({ ...recorded, result });
+    const end: EndRecord = { ...recorded, result };
+    this.ends.push(end);
     const requestId = String(recorded.headers[REQUEST_ID_HEADER] ?? '');
     const start = this.#pendingStarts.get(requestId);
     this.#pendingStarts.delete(requestId);
     const span = this.buildLambdaSpan(start, recorded, result);
-    if (span) this.lambdaSpans.push(span);
+    if (span) {
+      if (!start) this.#endedBeforeStart.set(requestId, { end, index: this.lambdaSpans.length });
+      this.lambdaSpans.push(span);
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   }
 

@@ -121,14 +121,19 @@ describe('failure behaviour', () => {
 
       const first = await timed(() => handler({}, lambdaContext()));
       const second = await timed(() => handler({}, lambdaContext()));
-      const third = await timed(() => handler({}, lambdaContext()));
+      const skipped = lambdaContext();
+      const third = await timed(() => handler({}, skipped));
 
       for (const run of [first, second, third]) expect(run.value).toEqual({ statusCode: 200 });
       expect(first.ms).toBeGreaterThanOrEqual(35);
       expect(first.ms).toBeLessThan(400);
-      // Two attempts, then none during the back-off; no end-invocation for starts never answered.
+      // Two attempts, then none during the back-off. Start's answer is not waited for, so each
+      // attempt's end-invocation still went out (the extension pairs the two by request id);
+      // the invocation skipped during the back-off sends neither.
       expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
-      expect(extension.received.filter((r) => r === 'end-invocation')).toHaveLength(0);
+      const endedIds = extension.ends.map((end) => end.headers['lambda-runtime-aws-request-id']);
+      expect(endedIds.slice(-2)).toHaveLength(2);
+      expect(endedIds).not.toContain(skipped.awsRequestId);
       expect(third.ms).toBeLessThan(first.ms);
     });
 
@@ -139,10 +144,12 @@ describe('failure behaviour', () => {
       await handler({}, lambdaContext());
       extension.fail('start-invocation', undefined);
 
-      await handler({}, lambdaContext());
+      const recovered = lambdaContext();
+      await handler({}, recovered);
 
       expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
-      expect(extension.ends).toHaveLength(1);
+      expect(extension.ends.at(-1)!.headers['lambda-runtime-aws-request-id']).toBe(recovered.awsRequestId);
+      expect(extension.lambdaSpans.at(-1)!.meta.request_id).toBe(recovered.awsRequestId);
     });
 
     it('gives the very first call of a process a longer budget, still bounded', async () => {
@@ -163,27 +170,35 @@ describe('failure behaviour', () => {
       await handler({}, lambdaContext());
       await handler({}, lambdaContext());
       extension.fail('start-invocation', undefined);
-      await handler({}, lambdaContext()); // inside the 1 s back-off: skipped
+      const skipped = lambdaContext();
+      await handler({}, skipped); // inside the 1 s back-off: skipped
       expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(2);
 
       await new Promise((resolve) => setTimeout(resolve, 1050));
-      await handler({}, lambdaContext());
+      const recovered = lambdaContext();
+      await handler({}, recovered);
 
       expect(extension.received.filter((r) => r === 'start-invocation')).toHaveLength(3);
-      expect(extension.ends).toHaveLength(1);
+      const endedIds = extension.ends.map((end) => end.headers['lambda-runtime-aws-request-id']);
+      expect(endedIds).not.toContain(skipped.awsRequestId);
+      expect(endedIds.at(-1)).toBe(recovered.awsRequestId);
     });
 
-    it('treats a 500 from start-invocation as no context: own trace id, no end-invocation', async () => {
+    it('treats a 500 from start-invocation as no context: own trace id', async () => {
       const handler = wrapHandler(tracedWork, options);
       await warmUp(handler);
       extension.fail('start-invocation', 'status-500');
 
-      await expect(handler({}, lambdaContext())).resolves.toEqual({ statusCode: 200 });
+      const failed = lambdaContext();
+      await expect(handler({}, failed)).resolves.toEqual({ statusCode: 200 });
+      await flushTraces();
 
-      expect(extension.ends).toHaveLength(0);
-      const [span] = extension.receivedSpans();
+      const span = extension.receivedSpans().at(-1);
       expect(span!.trace_id).not.toBe(0n);
       expect(span!.meta['_dd.p.tid']).toMatch(/^[0-9a-f]{8}00000000$/);
+      // An end-invocation sent before the 500 was read names that same trace.
+      const ends = extension.ends.filter((end) => end.headers['lambda-runtime-aws-request-id'] === failed.awsRequestId);
+      for (const end of ends) expect(end.headers['x-datadog-trace-id']).toBe(String(span!.trace_id));
     });
 
     it('ignores garbage trace headers from start-invocation and generates its own trace', async () => {

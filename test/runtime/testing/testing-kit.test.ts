@@ -233,3 +233,19 @@ function post(url: string): Promise<number> {
     req.end('{}');
   });
 }
+
+describe('ExtensionEmulator pairs start and end by request id, as the extension does', () => {
+  it('builds aws.lambda from the start context even when end-invocation arrives first', async () => {
+    await using extension = await ExtensionEmulator.start();
+    const post = (route: string, headers: Record<string, string>, body: string) =>
+      fetch(`${extension.config().extensionUrl}/lambda/${route}`, { method: 'POST', headers, body }).then((response) => response.text());
+    const requestId = 'req-end-first';
+
+    await post('end-invocation', { 'lambda-runtime-aws-request-id': requestId, 'x-datadog-span-id': '99', 'x-datadog-trace-id': '5' }, '{}');
+    expect(extension.lambdaSpans[0]!.trace_id).toBe(5n);
+    await post('start-invocation', { 'lambda-runtime-aws-request-id': requestId }, JSON.stringify({ headers: { 'x-datadog-trace-id': '1234', 'x-datadog-parent-id': '56' } }));
+
+    expect(extension.lambdaSpans).toHaveLength(1);
+    expect(extension.lambdaSpans[0]).toMatchObject({ trace_id: 1234n, parent_id: 56n, span_id: 99n });
+  });
+});

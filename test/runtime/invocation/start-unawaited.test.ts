@@ -1,0 +1,115 @@
+import { trace } from '@opentelemetry/api';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { wrapHandler, type WrapHandlerOptions } from '../../../runtime';
+import { ExtensionEmulator, flushTraces } from '../../../runtime/testing';
+import { lambdaContext } from '../../helpers/lambda-context';
+
+/**
+ * Design B of protocol-timing.md: the handler does not wait for start-invocation's answer.
+ * It runs in the context our copy of the extension's extraction finds, and the answer is
+ * checked at the end.
+ */
+describe('start-invocation is not waited for', () => {
+  let extension: ExtensionEmulator;
+  let options: WrapHandlerOptions;
+
+  // One emulator for the file: the tracer provider, made once per process, keeps its intake URL.
+  beforeAll(async () => {
+    extension = await ExtensionEmulator.start();
+  });
+  beforeEach(() => {
+    extension.reset();
+    options = { ...extension.config() };
+  });
+  afterAll(() => extension.close());
+
+  const work = async () => {
+    trace.getTracer('unawaited-test').startSpan('work').end();
+    return { statusCode: 200 };
+  };
+
+  it('runs the handler before the extension has answered start-invocation, and the trace stays whole', async () => {
+    // GIVEN an extension that takes 200 ms to answer start-invocation
+    extension.slowResponseMs = 200;
+    extension.fail('start-invocation', 'slow');
+    let startsAnsweredWhenHandlerRan = -1;
+    const handler = wrapHandler(async () => {
+      startsAnsweredWhenHandlerRan = extension.starts.length;
+      return work();
+    }, options);
+    const sqsEvent = { Records: [{ eventSource: 'aws:sqs', messageAttributes: { _datadog: { dataType: 'String', stringValue: '{"x-datadog-trace-id":"4242","x-datadog-parent-id":"77","x-datadog-sampling-priority":"1"}' } } }] };
+
+    // WHEN invoked
+    const result = await handler(sqsEvent, lambdaContext());
+    await flushTraces();
+
+    // THEN the handler ran while start was unanswered, end-invocation followed, and every span is in the upstream trace
+    expect(result).toEqual({ statusCode: 200 });
+    expect(startsAnsweredWhenHandlerRan).toBe(0);
+    expect(extension.starts).toHaveLength(1);
+    expect(extension.ends).toHaveLength(1);
+    const [lambda] = extension.lambdaSpans;
+    const workSpan = extension.receivedSpans().find((span) => span.resource === 'work')!;
+    expect(lambda!.trace_id).toBe(4242n);
+    expect(lambda!.parent_id).toBe(77n);
+    expect(workSpan.trace_id).toBe(4242n);
+    expect(workSpan.parent_id).toBe(lambda!.span_id);
+  });
+
+  it('follows the extension into the trace an SQS AWSTraceHeader names, as bottlecap reads any X-Ray header', async () => {
+    // GIVEN an SQS message with only an X-Ray header (no _datadog)
+    const handler = wrapHandler(work, options);
+    const event = {
+      Records: [{ eventSource: 'aws:sqs', body: '{}', attributes: { AWSTraceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' } }],
+    };
+
+    // WHEN invoked
+    await handler(event, lambdaContext());
+    await flushTraces();
+
+    // THEN the extension's aws.lambda and our span share the trace the header's Root ends with
+    const xrayLow = BigInt('0xe1be46a994272793');
+    expect(extension.lambdaSpans[0]!.trace_id).toBe(xrayLow);
+    expect(extension.lambdaSpans[0]!.parent_id).toBe(BigInt('0x53995c3f42cd8ad8'));
+    expect(extension.receivedSpans().find((span) => span.resource === 'work')!.trace_id).toBe(xrayLow);
+  });
+
+  describe('when the extension extracted another context than ours', () => {
+    let lifecycle: Server;
+    let ends: Array<Record<string, string | string[] | undefined>>;
+
+    beforeEach(async () => {
+      // A lifecycle API that finds a trace where our extraction finds none (a carrier we do not read).
+      ends = [];
+      lifecycle = createServer((req, res) => {
+        req.resume().on('end', () => {
+          if (req.url === '/lambda/start-invocation') {
+            res.writeHead(200, { 'x-datadog-trace-id': '987654321', 'x-datadog-sampling-priority': '2', 'x-datadog-tags': '_dd.p.tid=6b0f73a100000000' }).end('{}');
+          } else {
+            ends.push(req.headers);
+            res.writeHead(200).end('{}');
+          }
+        });
+      });
+      await new Promise<void>((resolve) => lifecycle.listen(0, '127.0.0.1', resolve));
+      options = { ...options, extensionUrl: `http://127.0.0.1:${(lifecycle.address() as AddressInfo).port}` };
+    });
+    afterEach(() => new Promise((resolve) => lifecycle.close(resolve)));
+
+    it("exports the spans with the extension's trace id and sampling priority", async () => {
+      const handler = wrapHandler(work, options);
+
+      await handler({ custom: 'event' }, lambdaContext());
+      await flushTraces();
+
+      const workSpan = extension.receivedSpans().find((span) => span.resource === 'work')!;
+      expect(workSpan.trace_id).toBe(987654321n);
+      expect(workSpan.meta['_dd.p.tid']).toBe('6b0f73a100000000');
+      expect(workSpan.metrics._sampling_priority_v1).toBe(2);
+      // end-invocation names S, the parent of our spans, so aws.lambda takes it
+      expect(ends).toHaveLength(1);
+      expect(BigInt(String(ends[0]!['x-datadog-span-id']))).toBe(workSpan.parent_id);
+    });
+  });
+});
