@@ -3,12 +3,16 @@ import { extractEventContext } from './event-context';
 import { firstRecord, isObject } from './event-fields';
 import { extractStepFunctionsContext } from './step-functions';
 import { parseXrayHeader } from './xray';
+import { extractFromHeaders } from './headers';
+import { mskEventContext } from './kafka-headers';
 
 /**
  * The upstream context the extension extracts from an event at start-invocation, following
  * bottlecap (`span_inferrer.rs` `extract_span_context`): the trigger's carrier
- * (`_datadog`, HTTP headers), else a context it generates: an SQS record's `AWSTraceHeader`
- * (any X-Ray header, not only a Datadog-padded one) or the Step Functions hash.
+ * (`_datadog`, HTTP headers, Kafka record headers), else a context it generates: an SQS
+ * record's `AWSTraceHeader` (any X-Ray header, not only a Datadog-padded one) or the Step
+ * Functions hash. Unlike local mode, an API Gateway authorizer's `_datadog` is not read: the
+ * extension reads only the request's headers.
  *
  * Universal mode starts the handler on this answer instead of waiting for the extension's,
  * and checks it against the extension's reply at the end (`universal-lifecycle.ts`).
@@ -16,7 +20,15 @@ import { parseXrayHeader } from './xray';
  */
 export function extensionContextOf(event: unknown): DatadogTraceContext | undefined {
   try {
-    return extractEventContext(event) ?? sqsTraceHeaderContext(event) ?? extractStepFunctionsContext(event)?.context;
+    if (!isObject(event)) return undefined;
+    return (
+      extractEventContext(event) ??
+      // An ALB with multi-value headers sends no `headers`; the extension reads each header's first value.
+      (event.headers === undefined ? extractFromHeaders(event.multiValueHeaders) : undefined) ??
+      mskEventContext(event) ??
+      sqsTraceHeaderContext(event) ??
+      extractStepFunctionsContext(event)?.context
+    );
   } catch {
     return undefined;
   }

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV, type DatadogConfigOptions } from '../config';
 import { decimalIdToHex, hexIdToDecimal, splitTraceId, ZERO_HIGH_BITS } from '../tracing/ids';
-import { extractEventContext } from '../propagation/event-context';
 import { extractStepFunctionsContext } from '../propagation/step-functions';
-import { sqsTraceHeaderContext } from '../propagation/extension-context';
+import { extensionContextOf } from '../propagation/extension-context';
 import { ERROR_HEADER, REQUEST_ID_HEADER } from '../extension/client';
 import { formatDatadogTags } from '../propagation/datadog-tags';
 import { extractFromHeaders, HEADER } from '../propagation/headers';
@@ -290,12 +289,10 @@ export class ExtensionEmulator {
 
   private onStart(recorded: RecordedRequest, res: ServerResponse): void {
     const event = parseJson(recorded.body);
-    // The extension derives a Step Functions context when no carrier is found, and writes its `_dd.p.tid` unpadded (`{:x}`).
-    // bottlecap's order: the trigger's carrier, a context it generates (SQS AWSTraceHeader, Step
-    // Functions), then the request's own headers.
-    const carried = extractEventContext(event) ?? sqsTraceHeaderContext(event);
-    const stepFunctions = carried ? undefined : extractStepFunctionsContext(event)?.context;
-    const extracted = carried ?? stepFunctions ?? extractFromHeaders(recorded.headers);
+    // The event's context as the extension extracts it, then the request's own headers. A Step
+    // Functions context (derived when no carrier is found) gets its `_dd.p.tid` unpadded (`{:x}`).
+    const extracted = extensionContextOf(event) ?? extractFromHeaders(recorded.headers);
+    const stepFunctions = extracted !== undefined && extracted.traceId === extractStepFunctionsContext(event)?.context.traceId;
     const start: StartRecord = { ...recorded, event, extracted };
     this.starts.push(start);
     const requestId = String(recorded.headers[REQUEST_ID_HEADER] ?? '');
