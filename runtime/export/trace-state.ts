@@ -1,5 +1,6 @@
-import { createTraceState, TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
 import { formatDdMember, parseDdMember } from '../propagation/tracestate-dd';
+import { MemberTraceState } from '../tracing/member-trace-state';
 
 /**
  * The Datadog sampling decision travels with the OTel span context in the W3C `tracestate`
@@ -13,7 +14,7 @@ export interface DatadogTraceStateFields {
 }
 
 export function datadogTraceState(samplingPriority: number, propagationTags: Readonly<Record<string, string>>): TraceState {
-  return createTraceState().set('dd', formatDdMember({ samplingPriority, propagationTags }));
+  return new MemberTraceState().set('dd', formatDdMember({ samplingPriority, propagationTags }));
 }
 
 export function readDatadogTraceState(traceState: TraceState | undefined): DatadogTraceStateFields {
