@@ -1,4 +1,5 @@
 import { TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { injectHeaders, type PropagationStyle } from '../propagation/headers';
 import { formatDdMember, parseDdMember } from '../propagation/tracestate-dd';
 import { MemberTraceState } from '../tracing/member-trace-state';
 
@@ -25,4 +26,13 @@ export function readDatadogTraceState(traceState: TraceState | undefined): Datad
 /** The span's Datadog priority: the one its trace carries, else 1 or 0 from the sampled bit. */
 export function samplingPriorityOf(spanContext: SpanContext): number {
   return readDatadogTraceState(spanContext.traceState).samplingPriority ?? (spanContext.traceFlags & TraceFlags.SAMPLED ? 1 : 0);
+}
+
+/**
+ * The headers that make `spanContext` the parent of the receiver's spans, with the trace's
+ * sampling priority and `_dd.p.*` tags (from its tracestate `dd` member), limited to `styles`.
+ */
+export function spanHeaders(spanContext: SpanContext, styles?: readonly PropagationStyle[]): Record<string, string> {
+  const { propagationTags } = readDatadogTraceState(spanContext.traceState);
+  return injectHeaders({ traceId: spanContext.traceId, spanId: spanContext.spanId, samplingPriority: samplingPriorityOf(spanContext), propagationTags }, styles);
 }
