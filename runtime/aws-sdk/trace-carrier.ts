@@ -1,6 +1,5 @@
 import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
-import { readDatadogTraceState, samplingPriorityOf } from '../export/trace-state';
-import { injectHeaders } from '../propagation/headers';
+import { spanHeaders } from '../export/trace-state';
 
 /** The message attribute (and EventBridge detail key) Datadog consumers read. */
 export const CARRIER_KEY = '_datadog';
@@ -12,6 +11,5 @@ export const CARRIER_KEY = '_datadog';
  */
 export function carrierFor(spanContext: SpanContext): Record<string, string> | undefined {
   if (!isSpanContextValid(spanContext)) return undefined;
-  const { propagationTags } = readDatadogTraceState(spanContext.traceState);
-  return injectHeaders({ traceId: spanContext.traceId, spanId: spanContext.spanId, samplingPriority: samplingPriorityOf(spanContext), propagationTags });
+  return spanHeaders(spanContext);
 }

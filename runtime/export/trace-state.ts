@@ -1,5 +1,7 @@
-import { createTraceState, TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { injectHeaders, type PropagationStyle } from '../propagation/headers';
 import { formatDdMember, parseDdMember } from '../propagation/tracestate-dd';
+import { MemberTraceState } from '../tracing/member-trace-state';
 
 /**
  * The Datadog sampling decision travels with the OTel span context in the W3C `tracestate`
@@ -13,7 +15,7 @@ export interface DatadogTraceStateFields {
 }
 
 export function datadogTraceState(samplingPriority: number, propagationTags: Readonly<Record<string, string>>): TraceState {
-  return createTraceState().set('dd', formatDdMember({ samplingPriority, propagationTags }));
+  return new MemberTraceState().set('dd', formatDdMember({ samplingPriority, propagationTags }));
 }
 
 export function readDatadogTraceState(traceState: TraceState | undefined): DatadogTraceStateFields {
@@ -24,4 +26,13 @@ export function readDatadogTraceState(traceState: TraceState | undefined): Datad
 /** The span's Datadog priority: the one its trace carries, else 1 or 0 from the sampled bit. */
 export function samplingPriorityOf(spanContext: SpanContext): number {
   return readDatadogTraceState(spanContext.traceState).samplingPriority ?? (spanContext.traceFlags & TraceFlags.SAMPLED ? 1 : 0);
+}
+
+/**
+ * The headers that make `spanContext` the parent of the receiver's spans, with the trace's
+ * sampling priority and `_dd.p.*` tags (from its tracestate `dd` member), limited to `styles`.
+ */
+export function spanHeaders(spanContext: SpanContext, styles?: readonly PropagationStyle[]): Record<string, string> {
+  const { propagationTags } = readDatadogTraceState(spanContext.traceState);
+  return injectHeaders({ traceId: spanContext.traceId, spanId: spanContext.spanId, samplingPriority: samplingPriorityOf(spanContext), propagationTags }, styles);
 }

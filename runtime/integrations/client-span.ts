@@ -1,8 +1,7 @@
 import { context as otelContext, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { DatadogConfig } from '../config';
-import { readDatadogTraceState, samplingPriorityOf } from '../export/trace-state';
+import { spanHeaders } from '../export/trace-state';
 import { log } from '../log';
-import { injectHeaders } from '../propagation/headers';
 import { isTracingSuppressed } from '../tracing/suppress-tracing';
 import { LIBRARY_VERSION } from '../version';
 import { AWS_SDK_CALL_KEY } from './integration';
@@ -68,12 +67,7 @@ export function startClientSpan(request: OutgoingRequest, config: DatadogConfig,
     },
     ctx,
   );
-  const spanContext = span.spanContext();
-  const { propagationTags } = readDatadogTraceState(spanContext.traceState);
-  const headers = injectHeaders(
-    { traceId: spanContext.traceId, spanId: spanContext.spanId, samplingPriority: samplingPriorityOf(spanContext), propagationTags },
-    config.propagationStyleInject,
-  );
+  const headers = spanHeaders(span.spanContext(), config.propagationStyleInject);
   return { span, headers };
 }
 

@@ -85,14 +85,14 @@ export function compactTags<T extends string | number>(tags: Record<string, T | 
 
 /** How an async inferred span is named and serviced. */
 export interface AsyncSpanInput {
-  readonly name: string;
+  /**
+   * The trigger's short name, e.g. `sqs`: it names the span (`aws.sqs`), is the trigger's
+   * `DD_SERVICE_MAPPING` key (`lambda_sqs`) and the service when resource names are off.
+   */
+  readonly source: string;
   readonly resource: string;
   /** The resource's own name: the mapping's specific key and the default service. */
   readonly specific: string;
-  /** The trigger's `DD_SERVICE_MAPPING` key, e.g. `lambda_sqs`. */
-  readonly mappingKey: string;
-  /** The service when resource names are off, e.g. `sqs`. */
-  readonly genericService: string;
   readonly startMs: number | undefined;
   readonly tags: Readonly<Record<string, string | number>>;
   /** @default 'web' */
@@ -101,13 +101,14 @@ export interface AsyncSpanInput {
 
 /** An async inferred span (queues, topics, streams, buckets, tables), tagged with its `operation_name`. */
 export function asyncSpan(input: AsyncSpanInput): InferredSpanSpec {
+  const name = `aws.${input.source}`;
   return {
-    name: input.name,
-    service: inferredServiceName(input.specific, input.mappingKey, input.genericService),
+    name,
+    service: inferredServiceName(input.specific, `lambda_${input.source}`, input.source),
     resource: input.resource,
     type: input.type ?? 'web',
     startMs: input.startMs,
     synchronicity: 'async',
-    tags: { operation_name: input.name, ...input.tags },
+    tags: { operation_name: name, ...input.tags },
   };
 }

@@ -43,9 +43,10 @@ describe('the runtime bundle', () => {
   });
 
   // Issue #10's budget is 120 KB with every integration in. Built from the sources, as here, the
-  // bundle is 120.1 KiB (123,026 B); the published build gives less (test/package). A guard.
-  it('stays within 121 KiB minified', () => {
-    expect(readFileSync(outfile).length).toBeLessThanOrEqual(121 * 1024);
+  // bundle is 118.6 KiB (121,477 B; `npx tsx scripts/bundle-size.ts`); the published build gives
+  // less (test/package). A guard.
+  it('stays within 120 KiB minified', () => {
+    expect(readFileSync(outfile).length).toBeLessThanOrEqual(120 * 1024);
   });
 
   it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {

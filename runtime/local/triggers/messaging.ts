@@ -22,11 +22,9 @@ export function sqsTrigger(record: Obj): Trigger {
     aws_region: str(record.awsRegion),
   });
   const sqs = asyncSpan({
-    name: 'aws.sqs',
+    source: 'sqs',
     resource: queueName,
     specific: queueName,
-    mappingKey: 'lambda_sqs',
-    genericService: 'sqs',
     startMs: num(attributes.SentTimestamp),
     tags: { ...compactTags({ queuename: queueName, receipt_handle: str(record.receiptHandle) }), ...sqsTags },
   });
@@ -76,11 +74,9 @@ export function kinesisTrigger(record: Obj): Trigger {
   const eventId = str(record.eventID);
   const arrival = num(kinesis.approximateArrivalTimestamp);
   const spec = asyncSpan({
-    name: 'aws.kinesis',
+    source: 'kinesis',
     resource: streamName,
     specific: streamName,
-    mappingKey: 'lambda_kinesis',
-    genericService: 'kinesis',
     startMs: arrival === undefined ? undefined : arrival * 1000,
     tags: compactTags({
       stream_name: streamName,
@@ -105,11 +101,9 @@ function snsSpec(sns: Obj, subscriptionArn?: string): InferredSpanSpec {
   // An empty subject is still a subject (the extension keeps it); a null one is none.
   const subject: Record<string, string> = typeof sns.Subject === 'string' ? { subject: sns.Subject } : {};
   return asyncSpan({
-    name: 'aws.sns',
+    source: 'sns',
     resource: topicName,
     specific: topicName,
-    mappingKey: 'lambda_sns',
-    genericService: 'sns',
     startMs: isoToMs(sns.Timestamp),
     tags: {
       ...compactTags({ topicname: topicName, topic_arn: topicArn, message_id: str(sns.MessageId), type: str(sns.Type), event_subscription_arn: subscriptionArn }),
@@ -125,11 +119,9 @@ function eventBridgeSpec(event: Obj): { spec: InferredSpanSpec; context?: Datado
   const resource = str(carrier?.['x-datadog-resource-name']) ?? source;
   const startMs = num(carrier?.['x-datadog-start-time']) ?? isoToMs(event.time);
   const spec = asyncSpan({
-    name: 'aws.eventbridge',
+    source: 'eventbridge',
     resource,
     specific: resource,
-    mappingKey: 'lambda_eventbridge',
-    genericService: 'eventbridge',
     startMs,
     tags: compactTags({ detail_type: str(event['detail-type']), source }),
   });

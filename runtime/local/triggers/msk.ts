@@ -22,11 +22,9 @@ export function mskTrigger(event: Obj): Trigger {
   // arn:aws:kafka:<region>:<account>:cluster/<cluster name>/<uuid>
   const cluster = arn?.split('/')[1] || 'msk';
   const spec = asyncSpan({
-    name: 'aws.msk',
+    source: 'msk',
     resource: topic,
     specific: cluster,
-    mappingKey: 'lambda_msk',
-    genericService: 'msk',
     startMs: num(record.timestamp),
     tags: compactTags({ topic, partition: num(record.partition)?.toString(), event_source: str(event.eventSource), event_source_arn: arn }),
   });

@@ -16,11 +16,9 @@ export function dynamoDbTrigger(record: Obj): Trigger {
     http: false,
     spans: [
       asyncSpan({
-        name: 'aws.dynamodb',
+        source: 'dynamodb',
         resource: `${eventName} ${tableName}`.trim(),
         specific: tableName,
-        mappingKey: 'lambda_dynamodb',
-        genericService: 'dynamodb',
         startMs: created === undefined ? undefined : created * 1000,
         tags: {
           ...compactTags({
@@ -57,11 +55,9 @@ export function s3Trigger(record: Obj): Trigger {
     http: false,
     spans: [
       asyncSpan({
-        name: 'aws.s3',
+        source: 's3',
         resource: bucketName,
         specific: bucketName,
-        mappingKey: 'lambda_s3',
-        genericService: 's3',
         startMs: isoToMs(record.eventTime),
         tags: {
           ...compactTags({
