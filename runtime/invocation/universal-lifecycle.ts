@@ -91,19 +91,11 @@ interface UniversalState {
  * its. Where it extracted nothing, it adopts the trace id end-invocation sends: nothing to do.
  */
 function checkAnswer(root: LifecycleRoot, ours: DatadogTraceContext | undefined, theirs: DatadogTraceContext | undefined): void {
-  if (!theirs) return;
-  const priority = theirs.samplingPriority;
-  const samePriority = priority === undefined || priority === (ours?.samplingPriority ?? 1);
-  if (ours?.traceId === theirs.traceId && samePriority) return;
-  mismatches += 1;
-  log.debug(`the extension extracted another trace context than ours; spans take its ids (${mismatches} so far)`, {
-    ours: ours?.traceId,
-    theirs: theirs.traceId,
-  });
+  const priority = theirs?.samplingPriority;
+  if (!theirs || (ours?.traceId === theirs.traceId && (priority === undefined || priority === root.samplingPriority))) return;
+  log.debug('the extension found another trace context; spans take its ids', theirs);
   correctTrace(root.traceId, { traceId: theirs.traceId, samplingPriority: priority });
 }
-
-let mismatches = 0;
 
 /** Headers of end-invocation: S, the trace, the sampling decision and, on failure, the error. */
 export function endInvocationHeaders(root: LifecycleRoot, outcome: InvocationOutcome): Record<string, string> {
