@@ -36,7 +36,8 @@ export function startDaemon(node: string, args: readonly string[], env: NodeJS.P
  * Starts the extension stand-in on the real extension ports. It always runs on the
  * orchestrator's Node, so it answers equally fast whichever Node is measured.
  */
-export function startStandIn(intakeDelayMs = 0): Promise<ChildProcess> {
+export function startStandIn(intakeDelayMs = 0, nodeHttpLifecycle = false): Promise<ChildProcess> {
   const ports = [PORTS.lifecycle, PORTS.traces, PORTS.dogstatsd, PORTS.runtimeApi, intakeDelayMs, PORTS.downstream];
-  return startDaemon(process.execPath, [paths.process('extension-stand-in'), ...ports.map(String)], { PATH: process.env.PATH });
+  const flags = nodeHttpLifecycle ? ['--node-http-lifecycle'] : [];
+  return startDaemon(process.execPath, [paths.process('extension-stand-in'), ...ports.map(String), ...flags], { PATH: process.env.PATH });
 }

@@ -79,7 +79,7 @@ export async function measureNode(node: string, options: BenchOptions): Promise<
     warm: {},
   };
 
-  const standIn = await startStandIn(options.intakeDelayMs);
+  const standIn = await startStandIn(options.intakeDelayMs, options.nodeHttpLifecycle);
   try {
     const rounds = options.coldWarmupRounds + options.coldSamples;
     for (let round = 0; round < rounds; round += 1) {

@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Delay of every trace-intake answer (ms): a diagnostic showing who waits for the flush. */
   readonly intakeDelayMs: number;
+  /** Serve the stand-in's lifecycle API with Node's `http` server instead of the raw HTTP/1.1 responder. */
+  readonly nodeHttpLifecycle: boolean;
   /** Also count the cold start's instructions under valgrind callgrind. */
   readonly instructions: boolean;
 }
@@ -43,6 +45,7 @@ const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>]
   --warm-runs <n>    warm processes per scenario, pooled (default 2)
   --profile          also time our invocation phase by phase and write a CPU profile
   --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)
+  --node-http-lifecycle  the stand-in serves the lifecycle API with Node's http server (≈ 100 µs more per request than a native server)
   --instructions     also count init and first-invocation instructions under valgrind (repeatable under load; minutes per Node)`;
 
 /** Parses argv (without `node script`); exits with the usage text on `--help` or a bad flag. */
@@ -55,6 +58,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let invocations: number | undefined;
   let warmRuns: number | undefined;
   let intakeDelayMs = 0;
+  let nodeHttpLifecycle = false;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = () => {
@@ -70,6 +74,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === '--invocations') invocations = positiveInteger(flag, value());
     else if (flag === '--warm-runs') warmRuns = positiveInteger(flag, value());
     else if (flag === '--intake-delay') intakeDelayMs = positiveInteger(flag, value());
+    else if (flag === '--node-http-lifecycle') nodeHttpLifecycle = true;
     else if (flag === '--help' || flag === '-h') fail();
     else fail(`unknown option ${flag}`);
   }
@@ -84,6 +89,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmRuns: warmRuns ?? (quick ? 1 : 2),
     profile,
     intakeDelayMs,
+    nodeHttpLifecycle,
     instructions,
   };
 }

@@ -32,7 +32,7 @@ export async function runPhaseProfile(node: string, options: BenchOptions): Prom
   const { node: version } = nodeVersions(node);
   const major = Number(/^v(\d+)/.exec(version)![1]);
   const env = { ...lambdaEnv(major), BENCH_WARMUP: String(options.warmupInvocations), BENCH_INVOCATIONS: String(options.invocations) };
-  const standIn = await startStandIn(options.intakeDelayMs);
+  const standIn = await startStandIn(options.intakeDelayMs, options.nodeHttpLifecycle);
   try {
     process.stderr.write(`${version} phase profile\n`);
     const { phases } = await runChild<{ phases: PhaseTiming[] }>(node, [paths.process('phase-profile')], env);

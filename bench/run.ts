@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, kernel: release() };
   writeFileSync(paths.results, JSON.stringify({ date: new Date().toISOString(), machine, options, sizes, summaries, profiles: raw.profiles, instructions: raw.instructions, raw: raw.nodes }, null, 1));
 
-  const out = [`datadog-lambda-ts bench · ${machine.cpu} ×${machine.cores} · kernel ${machine.kernel}`, ''];
+  const lifecycle = options.nodeHttpLifecycle ? "Node's http server (--node-http-lifecycle)" : 'a raw HTTP/1.1 responder, as fast as a native server';
+  const out = [`datadog-lambda-ts bench · ${machine.cpu} ×${machine.cores} · kernel ${machine.kernel} · extension stand-in's lifecycle API: ${lifecycle}`, ''];
   for (const summary of summaries) out.push(formatNode(summary, options.coldSamples, options.invocations * options.warmRuns), '');
   out.push(formatSizes(sizes), '');
   for (const profile of raw.profiles) out.push(formatPhaseProfile(profile), '');

@@ -4,7 +4,7 @@
  * the trace intake, swallows DogStatsD datagrams, and plays the Lambda Runtime API's response
  * endpoint so the harness can return each result the way the Lambda runtime does.
  *
- * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api> [<intake delay ms> [<downstream>]]`; the
+ * Ports come from argv: `<lifecycle> <traces> <dogstatsd> <runtime-api> [<intake delay ms> [<downstream>]] [--node-http-lifecycle]`; the
  * delay holds every trace-intake answer back, which shows who waits for the flush's response.
  * Prints `ready` when
  * listening. `GET /bench/stats` on the runtime-API port returns request counts and the spans
@@ -14,6 +14,7 @@
 import { decode } from '@msgpack/msgpack';
 import { createSocket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 
 /** What the stand-in saw since the last reset. */
 export interface StandInStats {
@@ -24,7 +25,8 @@ export interface StandInStats {
   readonly datagrams: number;
 }
 
-const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort, intakeDelayMs = 0, downstreamPort] = process.argv.slice(2).map(Number);
+const [lifecyclePort, tracesPort, dogstatsdPort, runtimePort, intakeDelayMs = 0, downstreamPort] = process.argv.slice(2, 8).map(Number);
+const nodeHttpLifecycle = process.argv.includes('--node-http-lifecycle');
 const HOST = '127.0.0.1';
 
 let requests: Record<string, number> = {};
@@ -85,11 +87,49 @@ function answerDownstream(req: IncomingMessage, _body: Buffer, res: ServerRespon
   json(res, 200, '{"ok":true}');
 }
 
-async function main(): Promise<void> {
-  await serve(lifecyclePort, (req, _body, res) => {
-    count(`${req.method} ${req.url}`);
-    json(res, 200, '{}');
+/**
+ * The lifecycle API as a native HTTP/1.1 server answers it. The extension serves it with hyper
+ * (Rust), whose per-request cost is microseconds; Node's `http` server adds ≈ 100 µs of parsing
+ * and response machinery per request on this machine (performance-anchors §2.8: a raw TCP
+ * ping-pong is 45 µs at p50, a Node `http` POST 174–213 µs), which would be charged to every
+ * awaited lifecycle call and to no Datadog call. So this port reads request heads and
+ * `Content-Length` bodies off a raw socket, keep-alive and pipelining included, and writes one
+ * fixed `200 {}` per request. `--node-http-lifecycle` in `npm run bench` measures with the Node
+ * `http` server instead.
+ */
+function serveLifecycleRaw(port: number): Promise<void> {
+  const answer = Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+  const server = createNetServer((socket) => {
+    socket.setNoDelay(true);
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (;;) {
+        const headEnd = pending.indexOf('\r\n\r\n');
+        if (headEnd < 0) return;
+        const head = pending.toString('latin1', 0, headEnd);
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+        if (pending.length < headEnd + 4 + length) return;
+        const [method, url] = head.slice(0, head.indexOf('\r\n')).split(' ');
+        count(`${method} ${url}`);
+        pending = pending.subarray(headEnd + 4 + length);
+        socket.write(answer);
+      }
+    });
+    socket.on('error', () => socket.destroy());
   });
+  return new Promise((resolve) => server.listen(port, HOST, resolve));
+}
+
+async function main(): Promise<void> {
+  if (nodeHttpLifecycle) {
+    await serve(lifecyclePort, (req, _body, res) => {
+      count(`${req.method} ${req.url}`);
+      json(res, 200, '{}');
+    });
+  } else {
+    await serveLifecycleRaw(lifecyclePort);
+  }
   await serve(tracesPort, (req, body, res) => {
     count(`${req.method} ${req.url}`);
     if (req.url?.includes('/traces')) payloads.push(body);
