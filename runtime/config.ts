@@ -140,6 +140,13 @@ export interface DatadogConfig {
    * @default [[400, 499]]
    */
   readonly httpClientErrorStatuses: ReadonlyArray<readonly [number, number]>;
+  /**
+   * `DD_TRACE_AWS_SDK_KINESIS_BATCH_PROPAGATION_ENABLED`, else `DD_TRACE_AWS_SDK_BATCH_PROPAGATION_ENABLED`
+   * (dd-trace's names and precedence): Kinesis `PutRecords` puts the trace context into every
+   * record, not only the first.
+   * @default false
+   */
+  readonly kinesisBatchPropagation: boolean;
 }
 
 /** What callers may set explicitly; every field falls back to its environment variable. */
@@ -176,6 +183,8 @@ export const ENV = {
   PROPAGATION_STYLE_INJECT: 'DD_TRACE_PROPAGATION_STYLE_INJECT',
   PROPAGATION_STYLE: 'DD_TRACE_PROPAGATION_STYLE',
   HTTP_CLIENT_ERROR_STATUSES: 'DD_TRACE_HTTP_CLIENT_ERROR_STATUSES',
+  KINESIS_BATCH_PROPAGATION: 'DD_TRACE_AWS_SDK_KINESIS_BATCH_PROPAGATION_ENABLED',
+  BATCH_PROPAGATION: 'DD_TRACE_AWS_SDK_BATCH_PROPAGATION_ENABLED',
 } as const;
 
 /** The variable that switches one integration, as dd-trace names it. */
@@ -238,6 +247,8 @@ export function resolveConfig(options: DatadogConfigOptions = {}, env: Env = pro
     integrations: resolveIntegrations(options.integrations ?? {}, read),
     propagationStyleInject: options.propagationStyleInject ?? read.propagationStyles(),
     httpClientErrorStatuses: options.httpClientErrorStatuses ?? read.statusRanges(ENV.HTTP_CLIENT_ERROR_STATUSES, DEFAULTS.httpClientErrorStatuses),
+    // The service's own variable, when set, wins over the general one (dd-trace's aws-sdk base plugin).
+    kinesisBatchPropagation: options.kinesisBatchPropagation ?? read.boolean(ENV.KINESIS_BATCH_PROPAGATION, read.boolean(ENV.BATCH_PROPAGATION, false)),
   };
   return Object.freeze(config);
 }

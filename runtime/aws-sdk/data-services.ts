@@ -1,10 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
-import { arnResourceName } from './aws-resource';
 import type { AwsServiceIntegration } from './instrument-client';
 
 /**
  * The services traced without a carrier, tagged as dd-trace's `generateTags` tags them:
- * DynamoDB (table), S3 (bucket), Step Functions (state machine).
+ * DynamoDB (table) and S3 (bucket). Step Functions, with its carrier, is in `step-functions.ts`.
  */
 
 type Input = Readonly<Record<string, unknown>>;
@@ -46,21 +45,4 @@ export const S3_INTEGRATION: AwsServiceIntegration = {
     typeof input.Bucket === 'string'
       ? { 'resource.name': `${operation} ${input.Bucket}`, 'aws.s3.bucket_name': input.Bucket, bucketname: input.Bucket }
       : { 'resource.name': operation },
-};
-
-/** @internal */
-export const SFN_INTEGRATION: AwsServiceIntegration = {
-  serviceId: 'SFN',
-  suffix: 'sfn',
-  operations: {},
-  operationTags: (operation, input) => {
-    const tags: Attributes = { 'resource.name': typeof input.name === 'string' ? `${operation} ${input.name}` : operation };
-    const arn = typeof input.stateMachineArn === 'string' ? input.stateMachineArn : undefined;
-    if (arn) {
-      tags.statemachinearn = arn;
-      const name = arnResourceName(arn);
-      if (name) tags.statemachinename = name;
-    }
-    return tags;
-  },
 };

@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { instrumentClient, type AwsOperation, type AwsSdkClient, type AwsServiceIntegration } from './instrument-client';
-import { CARRIER_KEY } from './trace-carrier';
+import { spliceCarrier } from './trace-carrier';
 
 /**
  * EventBridge: `_datadog` as a top-level key of each `PutEvents` entry's `Detail` JSON object,
@@ -25,25 +25,6 @@ function entryBytes(entry: Entry): number {
   return bytes;
 }
 
-/**
- * `detail` with `"_datadog": carrier` added before its closing brace; the user's bytes are
- * kept as written (no re-serialisation, so no precision loss on large numbers). Undefined
- * when the detail is not a JSON object or already has a `_datadog` key.
- */
-function spliceCarrier(detail: unknown, carrier: Readonly<Record<string, string>>): string | undefined {
-  const text = typeof detail === 'string' ? detail.trimEnd() : detail === undefined ? '{}' : undefined;
-  if (text === undefined || !text.endsWith('}')) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || CARRIER_KEY in parsed) return undefined;
-  const separator = Object.keys(parsed).length > 0 ? ',' : '';
-  return `${text.slice(0, -1)}${separator}"${CARRIER_KEY}":${JSON.stringify(carrier)}}`;
-}
-
 const putEvents: AwsOperation = {
   name: 'putEvents',
   kind: SpanKind.CLIENT,
@@ -61,7 +42,8 @@ const putEvents: AwsOperation = {
       ...input,
       Entries: entries.map((entry) => {
         const bus = typeof entry.EventBusName === 'string' ? entry.EventBusName : undefined;
-        const detail = spliceCarrier(entry.Detail, {
+        // No Detail is sent as `{}`.
+        const detail = spliceCarrier(entry.Detail ?? '{}', {
           ...carrier,
           'x-datadog-start-time': startTime,
           ...(bus && { 'x-datadog-resource-name': bus }),

@@ -1,5 +1,5 @@
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { processConfig } from '../config';
+import { processConfig, type DatadogConfig } from '../config';
 import { AWS_SDK_CALL_KEY } from '../integrations/integration';
 import { currentRootSpan } from '../invocation/root-span';
 import { log } from '../log';
@@ -253,9 +253,14 @@ function peerService(integration: AwsServiceIntegration, region: string, input: 
   return `${bucket}${integration.endpointPrefix}.${region}.amazonaws.com`;
 }
 
-/** The function's service: the running invocation's, else the process configuration's. */
+/** The running invocation's configuration, else the process's. */
+export function activeConfig(): DatadogConfig {
+  return currentRootSpan()?.config ?? processConfig();
+}
+
+/** The function's service. */
 function baseService(): string {
-  return currentRootSpan()?.config.service ?? processConfig().service;
+  return activeConfig().service;
 }
 
 interface ResponseMetadata {

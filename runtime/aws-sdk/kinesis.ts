@@ -1,13 +1,15 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { arnResourceName } from './aws-resource';
-import type { AwsOperation, AwsServiceIntegration } from './instrument-client';
+import { activeConfig, type AwsOperation, type AwsServiceIntegration } from './instrument-client';
 import { CARRIER_KEY } from './trace-carrier';
 
 /**
  * Kinesis: `_datadog` as a top-level key of a record's `Data` when it holds a JSON object
  * (raw, or base64 of JSON), where the extension and datadog-lambda-js read it
  * (`kinesis.data` → `._datadog`). Like dd-trace: `PutRecord`, and the first record of
- * `PutRecords`; data that is not a JSON object, or would pass 1 MiB, goes out unchanged.
+ * `PutRecords`, or every record with `DD_TRACE_AWS_SDK_KINESIS_BATCH_PROPAGATION_ENABLED` (or
+ * `DD_TRACE_AWS_SDK_BATCH_PROPAGATION_ENABLED`); data that is not a JSON object, or would
+ * pass 1 MiB, goes out unchanged.
  */
 
 type Record_ = Readonly<Record<string, unknown>>;
@@ -75,9 +77,9 @@ const putRecords: AwsOperation = {
   inject: (input, carrier) => {
     if (!Array.isArray(input.Records) || input.Records.length === 0) return input;
     const records = input.Records as Record_[];
-    // The first record only, as dd-trace (Lambda triggers read the first record of a batch).
-    const first = injectRecord(records[0], carrier);
-    return first === records[0] ? input : { ...input, Records: [first, ...records.slice(1)] };
+    // By default the first record only, as dd-trace (Lambda triggers read the first record of a batch).
+    const all = activeConfig().kinesisBatchPropagation;
+    return { ...input, Records: records.map((record, i) => (i === 0 || all ? injectRecord(record, carrier) : record)) };
   },
 };
 

@@ -1,10 +1,11 @@
-import { DYNAMODB_INTEGRATION, S3_INTEGRATION, SFN_INTEGRATION } from './data-services';
+import { DYNAMODB_INTEGRATION, S3_INTEGRATION } from './data-services';
 import { EVENTBRIDGE_INTEGRATION } from './eventbridge';
 import type { AwsServiceIntegration } from './instrument-client';
 import { KINESIS_INTEGRATION } from './kinesis';
 import { LAMBDA_INTEGRATION } from './lambda';
 import { SNS_INTEGRATION } from './sns';
 import { SQS_AUTO_INTEGRATION } from './sqs';
+import { SFN_INTEGRATION } from './step-functions';
 
 /**
  * How the zero-code integration traces each service, by the SDK's `serviceId` (client config).

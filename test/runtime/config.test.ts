@@ -25,6 +25,7 @@ describe('resolveConfig', () => {
       traceExporter: 'auto',
       logLevel: 'warn',
       tags: {},
+      kinesisBatchPropagation: false,
     });
     expect(warn).not.toHaveBeenCalled();
   });
@@ -89,6 +90,8 @@ describe('resolveConfig', () => {
     [ENV.TRACE_AGENT_URL, 'https://intake.example.com', 'http://127.0.0.1:8126'],
     [ENV.TRACE_EXPORTER, 'kafka', 'auto'],
     [ENV.LOG_LEVEL, 'loud', 'warn'],
+    [ENV.BATCH_PROPAGATION, 'yes please', 'false'],
+    [ENV.KINESIS_BATCH_PROPAGATION, 'all', 'false'],
   ])('warns naming %s when it is %p and uses %s instead', (name, raw, used) => {
     resolveConfig({}, { [name]: raw });
     expect(warnings()).toEqual([{ level: 'warn', source: 'datadog-lambda-ts', message: expect.stringContaining(`${name}='${raw}'`) }]);

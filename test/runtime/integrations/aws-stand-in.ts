@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * One loopback HTTP server standing in for DynamoDB (JSON 1.0), SQS (JSON 1.0, current SDKs),
- * Kinesis (JSON 1.1), S3 (REST-XML, path style) and Lambda Invoke (REST-JSON), answering the
- * smallest valid responses. Requests are recorded; a DynamoDB table named `missing` answers
+ * Kinesis (JSON 1.1), Step Functions (JSON 1.0), S3 (REST-XML, path style) and Lambda Invoke
+ * (REST-JSON), answering the smallest valid responses. Requests are recorded; a DynamoDB table named `missing` answers
  * 400 ResourceNotFoundException and an S3 key `missing` 404 NoSuchKey.
  */
 export interface StandInRequest {
@@ -52,6 +52,11 @@ function answerTarget(res: ServerResponse, target: string, contentType: string, 
         : { SequenceNumber: '1', ShardId: 'shardId-000000000000' },
       requestId,
     );
+  } else if (target.startsWith('AWSStepFunctions')) {
+    const stateMachine = typeof body.stateMachineArn === 'string' ? body.stateMachineArn : '';
+    const executionArn = `${stateMachine.replace(':stateMachine:', ':execution:')}:${typeof body.name === 'string' ? body.name : randomUUID()}`;
+    const started = { executionArn, startDate: Date.now() / 1000 };
+    json(res, 200, contentType, operation === 'StartSyncExecution' ? { ...started, stopDate: Date.now() / 1000, status: 'SUCCEEDED', output: '{}' } : started, requestId);
   } else {
     json(res, 400, contentType, { __type: 'UnknownOperationException' }, requestId);
   }
