@@ -1,39 +1,18 @@
-import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pkg from '../../package.json';
 import { ExtensionEmulator } from '../../runtime/testing';
 import { LIBRARY_VERSION } from '../../runtime/version';
-
-const root = resolve(__dirname, '../..');
-
-/** Bundles a wrapped handler the way a Lambda deployment would and returns the output path. */
-async function bundleWrappedHandler(dir: string): Promise<string> {
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(entry, `import { wrapHandler } from ${JSON.stringify(join(root, 'runtime/index.ts'))};\nexport const handler = wrapHandler(async () => ({ statusCode: 200 }));\n`);
-  const outfile = join(dir, 'index.js');
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    mainFields: ['module', 'main'],
-    outfile,
-    logLevel: 'silent',
-  });
-  return outfile;
-}
+import { bundleWrappedHandler } from '../../scripts/wrapped-handler-bundle';
 
 describe('the runtime bundle', () => {
   let dir: string;
   let outfile: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dd-bundle-'));
-    outfile = await bundleWrappedHandler(dir);
+    ({ outfile } = await bundleWrappedHandler(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { Client } from '@smithy/core/client';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { clientRegistry } from '../../../runtime/integrations/aws-sdk/client-registry';
-import { startAwsStandIn, type AwsStandIn } from '../integrations/aws-stand-in';
+import { useAwsStandIn } from '../integrations/aws-stand-in';
 import { tracedInvocations } from './traced-invocation';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -15,17 +15,12 @@ const KINESIS = 'DD_TRACE_AWS_SDK_KINESIS_BATCH_PROPAGATION_ENABLED';
 
 describe('Kinesis PutRecords batch propagation', () => {
   const invocations = tracedInvocations('orders');
-  let standIn: AwsStandIn;
+  const aws = useAwsStandIn();
   let warn: jest.SpyInstance;
-  beforeAll(async () => {
-    standIn = await startAwsStandIn();
-  });
-  afterAll(() => standIn.close());
   beforeEach(() => {
     warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => {
-    standIn.requests.splice(0);
     warn.mockRestore();
     delete process.env[ALL];
     delete process.env[KINESIS];
@@ -37,7 +32,7 @@ describe('Kinesis PutRecords batch propagation', () => {
   async function putRecords(): Promise<Array<string | undefined>> {
     // Kinesis defaults to HTTP/2 (for SubscribeToShard); the stand-in speaks HTTP/1.1.
     const kinesis = new KinesisClient({
-      endpoint: standIn.endpoint,
+      endpoint: aws.current().endpoint,
       region: 'eu-west-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,
@@ -46,7 +41,7 @@ describe('Kinesis PutRecords batch propagation', () => {
     await invocations.invoke(() => kinesis.send(new PutRecordsCommand({ StreamName: 'clicks', Records: records })));
     const span = invocations.span('aws.request');
     expect(span.meta['messaging.batch.message_count'] ?? span.metrics['messaging.batch.message_count']).toBe(3);
-    const sent = (JSON.parse(standIn.requests[0]!.body) as { Records: Array<{ Data: string }> }).Records;
+    const sent = (JSON.parse(aws.current().requests[0]!.body) as { Records: Array<{ Data: string }> }).Records;
     return sent.map((record, i) => {
       const data = JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8')) as { id: number; _datadog?: Record<string, string> };
       expect(data.id).toBe(i + 1);

@@ -2,7 +2,7 @@ import { Client } from '@smithy/core/client';
 import { MAX_INPUT_BYTES } from '../../../runtime/aws-sdk/step-functions';
 import { clientRegistry } from '../../../runtime/integrations/aws-sdk/client-registry';
 import type { DecodedSpan } from '../../../runtime/testing';
-import { startAwsStandIn, type AwsStandIn } from '../integrations/aws-stand-in';
+import { useAwsStandIn } from '../integrations/aws-stand-in';
 import { SfnClient } from './sfn-client';
 import { tracedInvocations } from './traced-invocation';
 
@@ -13,15 +13,10 @@ const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:checko
 
 describe('Step Functions through the aws-sdk integration', () => {
   const invocations = tracedInvocations('orders');
-  let standIn: AwsStandIn;
-  beforeAll(async () => {
-    standIn = await startAwsStandIn();
-  });
-  afterAll(() => standIn.close());
-  afterEach(() => standIn.requests.splice(0));
+  const aws = useAwsStandIn();
 
-  const client = () => new SfnClient({ endpoint: standIn.endpoint, region: 'eu-west-1' });
-  const sentInputs = () => standIn.requests.map((request) => (JSON.parse(request.body) as { input?: string }).input);
+  const client = () => new SfnClient({ endpoint: aws.current().endpoint, region: 'eu-west-1' });
+  const sentInputs = () => aws.current().requests.map((request) => (JSON.parse(request.body) as { input?: string }).input);
   const awsSpans = (): DecodedSpan[] => invocations.spans().filter((span) => span.name === 'aws.request').sort((a, b) => Number(a.start - b.start));
 
   it('tags StartExecution as dd-trace does and appends _datadog to the input object, naming the AWS span as parent', async () => {
@@ -99,6 +94,6 @@ describe('Step Functions through the aws-sdk integration', () => {
     await invocations.invoke(() => client().start('DescribeStateMachine', { stateMachineArn: STATE_MACHINE }));
 
     expect(awsSpans()[0]).toMatchObject({ resource: 'describeStateMachine', meta: expect.objectContaining({ statemachinearn: STATE_MACHINE }) as object });
-    expect(standIn.requests[0]!.body).toBe(JSON.stringify({ stateMachineArn: STATE_MACHINE }));
+    expect(aws.current().requests[0]!.body).toBe(JSON.stringify({ stateMachineArn: STATE_MACHINE }));
   });
 });

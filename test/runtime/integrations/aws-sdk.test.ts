@@ -11,7 +11,7 @@ import { clientRegistry } from '../../../runtime/integrations/aws-sdk/client-reg
 import { AWS_SDK_CALL_KEY } from '../../../runtime/integrations/integration';
 import type { DecodedSpan } from '../../../runtime/testing';
 import { parseCarrier, tracedInvocations } from '../aws-sdk/traced-invocation';
-import { startAwsStandIn, type AwsStandIn } from './aws-stand-in';
+import { useAwsStandIn } from './aws-stand-in';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -25,14 +25,9 @@ const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders';
 
 describe('the aws-sdk integration (zero code)', () => {
   const invocations = tracedInvocations('orders');
-  let standIn: AwsStandIn;
-  beforeAll(async () => {
-    standIn = await startAwsStandIn();
-  });
-  afterAll(() => standIn.close());
-  afterEach(() => standIn.requests.splice(0));
+  const aws = useAwsStandIn();
 
-  const options = () => ({ endpoint: standIn.endpoint, region, credentials, maxAttempts: 1 });
+  const options = () => ({ endpoint: aws.current().endpoint, region, credentials, maxAttempts: 1 });
   const awsSpans = () => invocations.spans().filter((span) => span.name === 'aws.request');
   const onlyAwsSpan = (): DecodedSpan => {
     const spans = awsSpans();
@@ -111,7 +106,7 @@ describe('the aws-sdk integration (zero code)', () => {
     const span = onlyAwsSpan();
     expect(span).toMatchObject({ service: 'orders-aws-sqs', resource: `sendMessage ${QUEUE_URL}` });
     expect(span.meta).toMatchObject({ 'span.kind': 'producer', queuename: 'orders' });
-    const sent = JSON.parse(standIn.requests[0]!.body) as { MessageAttributes: { _datadog: { StringValue: string } } };
+    const sent = JSON.parse(aws.current().requests[0]!.body) as { MessageAttributes: { _datadog: { StringValue: string } } };
     expect(parseCarrier(sent.MessageAttributes._datadog.StringValue)).toMatchObject({
       'x-datadog-trace-id': span.trace_id.toString(),
       'x-datadog-parent-id': span.span_id.toString(),
@@ -140,10 +135,10 @@ describe('the aws-sdk integration (zero code)', () => {
     expect(putRecord).toMatchObject({ service: 'orders-aws-kinesis', resource: 'putRecord clicks' });
     expect(putRecord!.meta).toMatchObject({ streamname: 'clicks', 'aws.kinesis.stream_name': 'clicks', 'messaging.system': 'aws_kinesis' });
     const decode = (data: string) => JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: number; _datadog?: Record<string, string> };
-    const single = decode((JSON.parse(standIn.requests[0]!.body) as { Data: string }).Data);
+    const single = decode((JSON.parse(aws.current().requests[0]!.body) as { Data: string }).Data);
     expect(single.id).toBe(1);
     expect(single._datadog).toMatchObject({ 'x-datadog-parent-id': putRecord!.span_id.toString() });
-    const batch = (JSON.parse(standIn.requests[1]!.body) as { Records: Array<{ Data: string }> }).Records;
+    const batch = (JSON.parse(aws.current().requests[1]!.body) as { Records: Array<{ Data: string }> }).Records;
     expect(decode(batch[0]!.Data)._datadog).toMatchObject({ 'x-datadog-parent-id': putRecords!.span_id.toString() });
     expect(decode(batch[1]!.Data)).toEqual({ id: 3 });
     expect(Buffer.from(batch[2]!.Data, 'base64').toString()).toBe('not json');
@@ -161,12 +156,12 @@ describe('the aws-sdk integration (zero code)', () => {
     const [sync, async_] = awsSpans().sort((a, b) => Number(a.start - b.start));
     expect(sync).toMatchObject({ service: 'orders-aws-lambda', resource: 'invoke billing' });
     expect(sync!.meta).toMatchObject({ functionname: 'billing', 'aws.operation': 'invoke' });
-    const header = standIn.requests[0]!.headers['x-amz-client-context'] as string;
+    const header = aws.current().requests[0]!.headers['x-amz-client-context'] as string;
     const clientContext = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { custom: Record<string, string>; env: object };
     expect(clientContext.env).toEqual({ x: '1' });
     expect(clientContext.custom).toMatchObject({ tenant: 'a', 'x-datadog-parent-id': sync!.span_id.toString(), 'x-datadog-trace-id': sync!.trace_id.toString() });
     expect(async_).toBeDefined();
-    expect(standIn.requests[1]!.headers['x-amz-client-context']).toBeUndefined();
+    expect(aws.current().requests[1]!.headers['x-amz-client-context']).toBeUndefined();
   });
 
   it('tags errors, and the SDK error and result objects reach the caller unchanged', async () => {
@@ -265,7 +260,7 @@ describe('the aws-sdk integration (zero code)', () => {
 
     const spans = awsSpans();
     expect(spans).toHaveLength(3);
-    for (const request of standIn.requests) {
+    for (const request of aws.current().requests) {
       const sent = JSON.parse(request.body) as { MessageAttributes: Record<string, { StringValue: string }> };
       expect(Object.keys(sent.MessageAttributes)).toEqual(['_datadog']);
       const parent = parseCarrier(sent.MessageAttributes._datadog!.StringValue)['x-datadog-parent-id'];

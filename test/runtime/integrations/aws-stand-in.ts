@@ -103,3 +103,22 @@ export async function startAwsStandIn(): Promise<AwsStandIn> {
       }),
   };
 }
+
+/**
+ * One stand-in for a `describe` block: started before its tests, closed after them, its
+ * recorded requests cleared after each test. Read it through `current()` inside a test.
+ */
+export function useAwsStandIn(): { current(): AwsStandIn } {
+  let standIn: AwsStandIn | undefined;
+  beforeAll(async () => {
+    standIn = await startAwsStandIn();
+  });
+  afterAll(() => standIn?.close());
+  afterEach(() => standIn?.requests.splice(0));
+  return {
+    current: () => {
+      if (!standIn) throw new Error('the AWS stand-in is not started yet: read it inside a test');
+      return standIn;
+    },
+  };
+}
