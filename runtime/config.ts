@@ -134,6 +134,13 @@ export interface DatadogConfig {
    */
   readonly propagationStyleInject: readonly PropagationStyle[];
   /**
+   * `DD_TRACE_PROPAGATION_STYLE_EXTRACT`, else `DD_TRACE_PROPAGATION_STYLE`: which incoming headers
+   * continue a trace, tried in order (`datadog`, `tracecontext`; `none` continues none), as the
+   * extension reads them from the same variables.
+   * @default ['datadog', 'tracecontext']
+   */
+  readonly propagationStyleExtract: readonly PropagationStyle[];
+  /**
    * `DD_TRACE_HTTP_CLIENT_ERROR_STATUSES`: the response statuses that mark an HTTP client span as
    * an error, as inclusive ranges (`'400-403,405-499'`; values and ranges from 100 to 599, as dd-trace parses
    * `DD_TRACE_HTTP_SERVER_ERROR_STATUSES`).
@@ -181,6 +188,7 @@ export const ENV = {
   DISABLED_INTEGRATIONS: 'DD_TRACE_DISABLED_INTEGRATIONS',
   LOGS_INJECTION: 'DD_LOGS_INJECTION',
   PROPAGATION_STYLE_INJECT: 'DD_TRACE_PROPAGATION_STYLE_INJECT',
+  PROPAGATION_STYLE_EXTRACT: 'DD_TRACE_PROPAGATION_STYLE_EXTRACT',
   PROPAGATION_STYLE: 'DD_TRACE_PROPAGATION_STYLE',
   HTTP_CLIENT_ERROR_STATUSES: 'DD_TRACE_HTTP_CLIENT_ERROR_STATUSES',
   KINESIS_BATCH_PROPAGATION: 'DD_TRACE_AWS_SDK_KINESIS_BATCH_PROPAGATION_ENABLED',
@@ -204,6 +212,7 @@ export const DEFAULTS = {
   dogstatsdPort: 8125,
   logLevel: 'warn' as LogLevel,
   propagationStyleInject: ['datadog', 'tracecontext'] as readonly PropagationStyle[],
+  propagationStyleExtract: ['datadog', 'tracecontext'] as readonly PropagationStyle[],
   httpClientErrorStatuses: [[400, 499]] as ReadonlyArray<readonly [number, number]>,
 } as const;
 
@@ -245,7 +254,8 @@ export function resolveConfig(options: DatadogConfigOptions = {}, env: Env = pro
     dogstatsdHost: options.dogstatsdHost ?? read.string(ENV.DOGSTATSD_HOST) ?? DEFAULTS.dogstatsdHost,
     dogstatsdPort: options.dogstatsdPort ?? read.integer(ENV.DOGSTATSD_PORT, DEFAULTS.dogstatsdPort, 1, 65_535),
     integrations: resolveIntegrations(options.integrations ?? {}, read),
-    propagationStyleInject: options.propagationStyleInject ?? read.propagationStyles(),
+    propagationStyleInject: options.propagationStyleInject ?? read.propagationStyles(ENV.PROPAGATION_STYLE_INJECT, DEFAULTS.propagationStyleInject),
+    propagationStyleExtract: options.propagationStyleExtract ?? read.propagationStyles(ENV.PROPAGATION_STYLE_EXTRACT, DEFAULTS.propagationStyleExtract),
     httpClientErrorStatuses: options.httpClientErrorStatuses ?? read.statusRanges(ENV.HTTP_CLIENT_ERROR_STATUSES, DEFAULTS.httpClientErrorStatuses),
     // The service's own variable, when set, wins over the general one (dd-trace's aws-sdk base plugin).
     kinesisBatchPropagation: options.kinesisBatchPropagation ?? read.boolean(ENV.KINESIS_BATCH_PROPAGATION, read.boolean(ENV.BATCH_PROPAGATION, false)),
@@ -353,17 +363,18 @@ class EnvReader {
   }
 
   /** The inject styles: the `_INJECT` variable wins over the general one, as in dd-trace. */
-  propagationStyles(): readonly PropagationStyle[] {
-    const name = this.string(ENV.PROPAGATION_STYLE_INJECT) !== undefined ? ENV.PROPAGATION_STYLE_INJECT : ENV.PROPAGATION_STYLE;
+  /** The direction's own variable, else `DD_TRACE_PROPAGATION_STYLE`. */
+  propagationStyles(directionVariable: string, fallback: readonly PropagationStyle[]): readonly PropagationStyle[] {
+    const name = this.string(directionVariable) !== undefined ? directionVariable : ENV.PROPAGATION_STYLE;
     const raw = this.string(name);
-    if (raw === undefined) return DEFAULTS.propagationStyleInject;
+    if (raw === undefined) return fallback;
     const styles: PropagationStyle[] = [];
     for (const entry of raw.toLowerCase().split(/[,\s]+/).filter(Boolean)) {
       if ((PROPAGATION_STYLES as readonly string[]).includes(entry)) styles.push(entry as PropagationStyle);
       else log.warn(`${name} entry '${entry}' is not one of ${PROPAGATION_STYLES.join(', ')}; ignoring it`);
     }
     if (styles.length > 0) return Object.freeze(styles);
-    return this.invalid(name, raw, `a list of ${PROPAGATION_STYLES.join(', ')}`, DEFAULTS.propagationStyleInject);
+    return this.invalid(name, raw, `a list of ${PROPAGATION_STYLES.join(', ')}`, fallback);
   }
 
   /** `100-599` values and ranges, comma-separated, whitespace ignored (dd-trace's syntax). */

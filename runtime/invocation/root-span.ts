@@ -9,6 +9,7 @@ import { log } from '../log';
 import { ensureTracerProvider, type BoundedFlush } from '../tracing/tracer-provider';
 import { localLifecycle } from '../local/local-lifecycle';
 import { universalLifecycle } from './universal-lifecycle';
+import { setExtractStyles } from '../propagation/headers';
 
 export type { InvocationOutcome } from './lifecycle';
 
@@ -80,6 +81,8 @@ export async function createRootSpan(
   const requestId = typeof lambdaContext?.awsRequestId === 'string' ? lambdaContext.awsRequestId : '';
   if (!config.traceEnabled) return disabledRoot(requestId, config);
   try {
+    // The event's carriers are read in the styles the extension reads them in.
+    setExtractStyles(config.propagationStyleExtract);
     const lifecycle = selectLifecycle(config);
     const startMs = nowMs();
     const coldStart = takeColdStart(startMs);

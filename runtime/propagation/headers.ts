@@ -2,13 +2,14 @@ import { decimalIdToHex, hexIdToDecimal, isValidHexSpanId, isValidHexTraceId, sp
 import type { DatadogTraceContext } from '../tracing/trace-context';
 import { formatDatadogTags, parseDatadogTags } from './datadog-tags';
 import { formatDdMember, parseDdMember, parseSamplingPriority } from './tracestate-dd';
+import { globalSlot } from '../global-state';
 
 /**
  * Datadog and W3C trace headers: extraction from any header map (case-insensitive names,
  * as API Gateway v1 delivers them) and injection into a carrier.
  *
- * Extraction order follows the extension's default `DD_TRACE_PROPAGATION_STYLE`
- * (`datadog,tracecontext`): Datadog headers first, then `traceparent`.
+ * Extraction follows `DD_TRACE_PROPAGATION_STYLE_EXTRACT` as the extension does: by default
+ * (`datadog,tracecontext`) Datadog headers first, then `traceparent`.
  */
 export const HEADER = {
   TRACE_ID: 'x-datadog-trace-id',
@@ -30,10 +31,28 @@ export const PROPAGATION_STYLES = ['datadog', 'tracecontext', 'baggage', 'none']
 
 export type PropagationStyle = (typeof PROPAGATION_STYLES)[number];
 
+/**
+ * The upstream context in `headers`, trying the styles of `DD_TRACE_PROPAGATION_STYLE_EXTRACT`
+ * in order (Datadog, then W3C, by default), as the extension does.
+ */
 export function extractFromHeaders(headers: unknown): DatadogTraceContext | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const get = headerGetter(headers as HeaderBag);
-  return extractDatadog(get) ?? extractW3c(get);
+  for (const style of extractStyles.current) {
+    const context = style === 'datadog' ? extractDatadog(get) : style === 'tracecontext' ? extractW3c(get) : undefined;
+    if (context) return context;
+  }
+  return undefined;
+}
+
+const DEFAULT_EXTRACT_STYLES: readonly PropagationStyle[] = ['datadog', 'tracecontext'];
+
+/** Shared by every copy of the library in the process, as the environment they read is. */
+const extractStyles = globalSlot('propagation-extract-styles', () => ({ current: DEFAULT_EXTRACT_STYLES }));
+
+/** Sets the extraction styles (the configuration's `propagationStyleExtract`). */
+export function setExtractStyles(styles: readonly PropagationStyle[]): void {
+  extractStyles.current = styles;
 }
 
 /** Header lookup that tolerates any name casing and array values. */

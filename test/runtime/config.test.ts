@@ -148,6 +148,16 @@ describe('HTTP client settings', () => {
     expect(resolveConfig({}, both).propagationStyleInject).toEqual(['datadog', 'baggage']);
   });
 
+  it('reads DD_TRACE_PROPAGATION_STYLE_EXTRACT before DD_TRACE_PROPAGATION_STYLE, independently of the inject side', () => {
+    expect(resolveConfig({}, {}).propagationStyleExtract).toEqual(['datadog', 'tracecontext']);
+    const env = { DD_TRACE_PROPAGATION_STYLE: 'datadog', DD_TRACE_PROPAGATION_STYLE_EXTRACT: 'tracecontext,datadog' };
+    expect(resolveConfig({}, env).propagationStyleExtract).toEqual(['tracecontext', 'datadog']);
+    expect(resolveConfig({}, env).propagationStyleInject).toEqual(['datadog']);
+    expect(resolveConfig({}, { DD_TRACE_PROPAGATION_STYLE_EXTRACT: 'none' }).propagationStyleExtract).toEqual(['none']);
+    expect(resolveConfig({}, { DD_TRACE_PROPAGATION_STYLE_EXTRACT: 'xray' }).propagationStyleExtract).toEqual(['datadog', 'tracecontext']);
+    expect(messages()).toEqual([expect.stringContaining("DD_TRACE_PROPAGATION_STYLE_EXTRACT entry 'xray'"), expect.stringContaining('DD_TRACE_PROPAGATION_STYLE_EXTRACT')]);
+  });
+
   it('warns about unknown styles, keeps the known ones, and falls back when none is known', () => {
     expect(resolveConfig({}, { DD_TRACE_PROPAGATION_STYLE_INJECT: 'b3multi,tracecontext' }).propagationStyleInject).toEqual(['tracecontext']);
     expect(messages()).toEqual([expect.stringContaining("DD_TRACE_PROPAGATION_STYLE_INJECT entry 'b3multi'")]);

@@ -75,6 +75,17 @@ describe('start-invocation is not waited for', () => {
     expect(extension.receivedSpans().find((span) => span.resource === 'work')!.trace_id).toBe(xrayLow);
   });
 
+  it('reads the event in the styles of DD_TRACE_PROPAGATION_STYLE_EXTRACT, as the extension does', async () => {
+    const handler = wrapHandler(work, { ...options, propagationStyleExtract: ['tracecontext'] });
+    const headers = { 'x-datadog-trace-id': '12', 'x-datadog-parent-id': '34', traceparent: '00-0000000000000000000000000000abcd-00000000000000ef-01' };
+
+    await handler({ headers }, lambdaContext());
+    await flushTraces();
+
+    expect(extension.lambdaSpans[0]!.trace_id).toBe(0xabcdn);
+    expect(extension.receivedSpans().find((span) => span.resource === 'work')!.trace_id).toBe(0xabcdn);
+  });
+
   describe('when the extension extracted another context than ours', () => {
     let lifecycle: Server;
     let ends: Array<Record<string, string | string[] | undefined>>;
