@@ -106,10 +106,11 @@ export function endInvocationHeaders(root: LifecycleRoot, outcome: InvocationOut
     [HEADER.TRACE_ID]: hexIdToDecimal(low),
     [HEADER.SAMPLING_PRIORITY]: String(root.samplingPriority),
   };
-  // The extension reads these only when it found no upstream context: exactly our generated case.
-  // No x-datadog-parent-id: we have no upstream parent, and the trace id is never one.
-  if (root.generatedTraceId && high !== ZERO_HIGH_BITS) {
-    const tags = formatDatadogTags(high, { '_dd.p.dm': '-0' });
+  // The extension reads the trace id and these tags only when it found no upstream context: our
+  // generated trace, or one only our extraction found (a style set by option, not variable).
+  if (high !== ZERO_HIGH_BITS) {
+    const upstream = (root.state as UniversalState | undefined)?.upstream;
+    const tags = formatDatadogTags(high, upstream ? upstream.propagationTags : { '_dd.p.dm': '-0' });
     if (tags) headers[HEADER.TAGS] = tags;
   }
   if (isFailure(outcome)) Object.assign(headers, errorHeaders(outcome.error));

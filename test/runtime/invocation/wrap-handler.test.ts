@@ -103,8 +103,8 @@ describe('wrapHandler against the extension emulator', () => {
     const end = extension.ends[0]!;
     expect(header(end.headers, 'x-datadog-trace-id')).toBe('1429857782600429890');
     expect(header(end.headers, 'x-datadog-sampling-priority')).toBe('2');
-    // The extension found the context itself: we do not re-announce the trace.
-    expect(end.headers['x-datadog-tags']).toBeUndefined();
+    // The extension found the context itself and ignores these; they repeat the upstream trace's.
+    expect(end.headers['x-datadog-tags']).toBe('_dd.p.tid=66bcb5eb00000000,_dd.p.dm=-4');
     const own = extension.receivedSpans();
     expect(own.every((span) => span.metrics._sampling_priority_v1 === 2)).toBe(true);
     expect(own[0]!.meta['_dd.p.tid']).toBe('66bcb5eb00000000');
