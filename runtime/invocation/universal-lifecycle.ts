@@ -19,9 +19,9 @@ import { log } from '../log';
  * start-invocation and builds `aws.lambda` with the span id S we send at end-invocation.
  * Our spans hang under a non-recording remote parent S.
  *
- * One awaited round trip per invocation (design B of protocol-timing.md): start-invocation is
- * written and not waited for; the handler runs in the context our own copy of the
- * extension's extraction finds (`extensionContextOf`). At the end, end-invocation is written
+ * One awaited round trip per invocation: start-invocation is written and not waited for; the
+ * handler runs in the context our own copy of the extension's extraction finds
+ * (`extensionContextOf`). At the end, end-invocation is written
  * first, then start's answer (long arrived) is checked against that context: where the
  * extension named another trace, the spans are exported with its trace id and priority, so
  * they still join `aws.lambda`. Only propagation headers and log ids written during the

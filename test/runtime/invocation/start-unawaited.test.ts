@@ -6,7 +6,7 @@ import { ExtensionEmulator, flushTraces } from '../../../runtime/testing';
 import { lambdaContext } from '../../helpers/lambda-context';
 
 /**
- * Design B of protocol-timing.md: the handler does not wait for start-invocation's answer.
+ * The handler does not wait for start-invocation's answer.
  * It runs in the context our copy of the extension's extraction finds, and the answer is
  * checked at the end.
  */
