@@ -21,11 +21,10 @@ import { log } from '../log';
  *
  * One awaited round trip per invocation: start-invocation is written and not waited for; the
  * handler runs in the context our own copy of the extension's extraction finds
- * (`extensionContextOf`). At the end, end-invocation is written
- * first, then start's answer (long arrived) is checked against that context: where the
- * extension named another trace, the spans are exported with its trace id and priority, so
- * they still join `aws.lambda`. Only propagation headers and log ids written during the
- * handler would then carry ours.
+ * (`extensionContextOf`). At the end, end-invocation is written first, then start's answer
+ * (long arrived) is checked against that context: where the extension named another trace,
+ * the spans are exported with its trace id and priority, so they still join `aws.lambda`.
+ * Only propagation headers and log ids written during the handler would then carry ours.
  *
  * Without the extension (or while it is backing off) the same root is built from ids of our
  * own and no call is made.
