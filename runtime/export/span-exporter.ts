@@ -132,17 +132,14 @@ export class DatadogSpanExporter implements SpanExporter {
    */
   toTraces(spans: readonly ReadableSpan[]): DatadogTrace[] {
     const chunks = new Map<string, DatadogTrace>();
-    const corrected = new Map<DatadogTrace, TraceCorrection>();
     for (const span of spans) {
       const traceId = span.spanContext().traceId;
       let chunk = chunks.get(traceId);
       if (!chunk) {
         chunk = [];
         chunks.set(traceId, chunk);
-        const correction = correctionFor(traceId);
-        if (correction) corrected.set(chunk, correction);
         const first = toDatadogSpan(span, this.#mapping);
-        const high = (correction?.traceId ?? traceId).slice(0, 16);
+        const high = traceId.slice(0, 16);
         if (high !== '0000000000000000') first.meta['_dd.p.tid'] = high;
         const { propagationTags } = readDatadogTraceState(span.spanContext().traceState);
         Object.assign(first.meta, { '_dd.p.dm': '-0' }, propagationTags);
@@ -151,7 +148,10 @@ export class DatadogSpanExporter implements SpanExporter {
       }
       chunk.push(toDatadogSpan(span, this.#mapping));
     }
-    for (const [chunk, correction] of corrected) applyCorrection(chunk, correction);
+    for (const [traceId, chunk] of chunks) {
+      const correction = correctionFor(traceId);
+      if (correction) applyCorrection(chunk, correction);
+    }
     return [...chunks.values()];
   }
 
@@ -256,8 +256,12 @@ export class DatadogSpanExporter implements SpanExporter {
   }
 }
 
+/** The extension's trace for a chunk: its trace id (low half, and `_dd.p.tid` on the first span) and priority. */
 function applyCorrection(chunk: DatadogTrace, correction: TraceCorrection): void {
   const low = hexToBigInt(correction.traceId.slice(16));
+  const high = correction.traceId.slice(0, 16);
+  if (high === '0000000000000000') delete chunk[0].meta['_dd.p.tid'];
+  else chunk[0].meta['_dd.p.tid'] = high;
   for (const span of chunk) {
     span.trace_id = low;
     if (correction.samplingPriority !== undefined) span.metrics._sampling_priority_v1 = correction.samplingPriority;
