@@ -54,27 +54,29 @@ class RequestTracker {
   constructor(private readonly config: DatadogConfig) {}
 
   onCreated(message: unknown): void {
-    try {
-      const request = (message as { request?: ClientRequest }).request;
-      if (!request || this.#spans.has(request) || request.headersSent) return;
-      const started = startClientSpan(describe(request), this.config);
-      if (!started) return;
-      this.#spans.set(request, started.span);
-      for (const name in started.headers) request.setHeader(name, started.headers[name]);
-    } catch (error) {
-      log.debug('could not trace an http request', error);
-    }
+    this.#start(message, true);
   }
 
   /** Older Node: a traced request no wrapper saw (its module loaded after init). Returns the module it came through. */
   onLateStart(message: unknown): BuiltinId | undefined {
+    const request = this.#start(message, false);
+    if (!request) return undefined;
+    return request.protocol === 'https:' ? 'node:https' : 'node:http';
+  }
+
+  /**
+   * Starts the span of a request not seen yet and returns the request; with `inject`, only
+   * while its headers are unsent, and the propagation headers are added to them.
+   */
+  #start(message: unknown, inject: boolean): ClientRequest | undefined {
     try {
       const request = (message as { request?: ClientRequest }).request;
-      if (!request || this.#spans.has(request)) return undefined;
+      if (!request || this.#spans.has(request) || (inject && request.headersSent)) return undefined;
       const started = startClientSpan(describe(request), this.config);
       if (!started) return undefined;
       this.#spans.set(request, started.span);
-      return request.protocol === 'https:' ? 'node:https' : 'node:http';
+      if (inject) for (const name in started.headers) request.setHeader(name, started.headers[name]);
+      return request;
     } catch (error) {
       log.debug('could not trace an http request', error);
       return undefined;

@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExtensionEmulator } from '../../runtime/testing';
+import { invokeBundle } from '../helpers/run-bundle';
 import { REPO_ROOT, installProject, packOnce, removeScratch, shell, treeBytes, writeFiles, type Installed } from './scratch';
 
 /**
@@ -54,7 +55,7 @@ const { createLambdaContext, ExtensionEmulator, flushTraces } = require('datadog
     );
     const result = await handler({ id: 'o-1' }, createLambdaContext({ functionName: 'orders' }));
     await flushTraces();
-  const spans = extension.spans().map((s) => ({ name: s.name, resource: s.resource, trace: String(s.trace_id) }));
+    const spans = extension.spans().map((s) => ({ name: s.name, resource: s.resource, trace: String(s.trace_id) }));
     console.log(JSON.stringify({ result, spans }));
   } finally {
     await extension.close();
@@ -235,19 +236,8 @@ describe('a CDK app: the package next to the current @opentelemetry/api, aws-cdk
     it('runs a wrapped handler that reports to the extension', async () => {
       const extension = await ExtensionEmulator.start();
       try {
-        const env = {
-          PATH: process.env.PATH,
-          ...extension.environment(),
-          DD_DOGSTATSD_PORT: '9',
-        };
-        const script = `require(${JSON.stringify(bundle)}).handler({}, { awsRequestId: 'r1', functionName: 'orders' }).then((r) => console.log(JSON.stringify(r)))`;
-        const output = await new Promise<string>((resolve, reject) => {
-          const child = spawn(process.execPath, ['-e', script], { env });
-          let stdout = '';
-          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-          child.on('error', reject);
-          child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`exit ${code}`))));
-        });
+        const { exitCode, stdout: output } = await invokeBundle(bundle, extension, RUN_TIMEOUT_MS);
+        expect(exitCode).toBe(0);
         expect(JSON.parse(output)).toEqual({ statusCode: 200 });
         expect(extension.ends).toHaveLength(1);
         expect(extension.spans().map((span) => span.name)).toContain('aws.lambda');

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import pkg from '../../package.json';
 import { ExtensionEmulator } from '../../runtime/testing';
 import { LIBRARY_VERSION } from '../../runtime/version';
 import { bundleWrappedHandler } from '../../scripts/wrapped-handler-bundle';
+import { invokeBundle } from '../helpers/run-bundle';
 
 describe('the runtime bundle', () => {
   let dir: string;
@@ -33,24 +34,8 @@ describe('the runtime bundle', () => {
     // GIVEN the emulator in this process and the bundled handler in a child pointed at it
     const extension = await ExtensionEmulator.start();
     try {
-      const env = {
-        PATH: process.env.PATH,
-        ...extension.environment(),
-        DD_DOGSTATSD_PORT: '9',
-      };
-      const script = `const { handler } = require(${JSON.stringify(outfile)});
-        handler({}, { awsRequestId: 'r1' }).then((r) => console.log(JSON.stringify(r)));`;
       // WHEN it runs one invocation (keep-alive sockets, the prewarm, a metrics flush)
-      const child = spawn(process.execPath, ['-e', script], { env });
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const exitCode = await new Promise<number | null>((resolve) => {
-        const killer = setTimeout(() => child.kill(), 5000);
-        child.on('exit', (code) => {
-          clearTimeout(killer);
-          resolve(code);
-        });
-      });
+      const { exitCode, stdout } = await invokeBundle(outfile, extension);
       // THEN it exits on its own (no ref'd socket or timer keeps it alive) after a traced invocation
       expect(exitCode).toBe(0);
       expect(JSON.parse(stdout)).toEqual({ statusCode: 200 });
