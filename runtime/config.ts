@@ -1,7 +1,7 @@
 import { globalSlot } from './global-state';
 import { INTEGRATION_NAMES, type IntegrationName } from './integrations/integration';
 import { log, LOG_LEVELS, setLogLevel, type LogLevel } from './log';
-import { PROPAGATION_STYLES, type PropagationStyle } from './propagation/headers';
+import { DEFAULT_PROPAGATION_STYLES, PROPAGATION_STYLES, type PropagationStyle } from './propagation/headers';
 
 /** Where finished spans go. */
 export type TraceExporterKind =
@@ -211,8 +211,8 @@ export const DEFAULTS = {
   dogstatsdHost: '127.0.0.1',
   dogstatsdPort: 8125,
   logLevel: 'warn' as LogLevel,
-  propagationStyleInject: ['datadog', 'tracecontext'] as readonly PropagationStyle[],
-  propagationStyleExtract: ['datadog', 'tracecontext'] as readonly PropagationStyle[],
+  propagationStyleInject: DEFAULT_PROPAGATION_STYLES,
+  propagationStyleExtract: DEFAULT_PROPAGATION_STYLES,
   httpClientErrorStatuses: [[400, 499]] as ReadonlyArray<readonly [number, number]>,
 } as const;
 

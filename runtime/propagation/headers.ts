@@ -31,6 +31,9 @@ export const PROPAGATION_STYLES = ['datadog', 'tracecontext', 'baggage', 'none']
 
 export type PropagationStyle = (typeof PROPAGATION_STYLES)[number];
 
+/** Datadog's default for both directions (`DD_TRACE_PROPAGATION_STYLE` unset): Datadog headers, then W3C. */
+export const DEFAULT_PROPAGATION_STYLES: readonly PropagationStyle[] = ['datadog', 'tracecontext'];
+
 /**
  * The upstream context in `headers`, trying the styles of `DD_TRACE_PROPAGATION_STYLE_EXTRACT`
  * in order (Datadog, then W3C, by default), as the extension does.
@@ -45,10 +48,8 @@ export function extractFromHeaders(headers: unknown): DatadogTraceContext | unde
   return undefined;
 }
 
-const DEFAULT_EXTRACT_STYLES: readonly PropagationStyle[] = ['datadog', 'tracecontext'];
-
 /** Shared by every copy of the library in the process, as the environment they read is. */
-const extractStyles = globalSlot('propagation-extract-styles', () => ({ current: DEFAULT_EXTRACT_STYLES }));
+const extractStyles = globalSlot('propagation-extract-styles', () => ({ current: DEFAULT_PROPAGATION_STYLES }));
 
 /** Sets the extraction styles (the configuration's `propagationStyleExtract`). */
 export function setExtractStyles(styles: readonly PropagationStyle[]): void {
@@ -126,7 +127,7 @@ export interface InjectContext {
  * headers): Datadog headers and their W3C equivalents, encoding the same context, limited to
  * `styles`.
  */
-export function injectHeaders(ctx: InjectContext, styles: readonly PropagationStyle[] = ['datadog', 'tracecontext']): Record<string, string> {
+export function injectHeaders(ctx: InjectContext, styles: readonly PropagationStyle[] = DEFAULT_PROPAGATION_STYLES): Record<string, string> {
   const { high, low } = splitTraceId(ctx.traceId);
   const tags = ctx.propagationTags ?? {};
   const carrier: Record<string, string> = {};
