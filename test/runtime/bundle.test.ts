@@ -23,9 +23,9 @@ describe('the runtime bundle', () => {
   });
 
   // Issue #10's budget is 120 KB with every integration in. What a user gets, self-bundling from
-  // the published package, is 119,490 B (test/package holds it to 120,000 B). Built from the
+  // the published package, is 119,827 B (test/package holds it to 120,000 B). Built from the
   // sources, as here, the OpenTelemetry API resolves to its ES5 build and the bundle is larger:
-  // 124,318 B (`npx tsx scripts/bundle-size.ts`). A guard against growth, not the goal.
+  // 124,655 B (`npx tsx scripts/bundle-size.ts`). A guard against growth, not the goal.
   it('stays within 122 KiB minified when built from the sources', () => {
     expect(readFileSync(outfile).length).toBeLessThanOrEqual(122 * 1024);
   });
