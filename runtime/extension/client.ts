@@ -2,7 +2,7 @@ import { log } from '../log';
 import { extractFromHeaders } from '../propagation/headers';
 import type { DatadogTraceContext } from '../tracing/trace-context';
 import { EndpointHealth } from './endpoint-health';
-import { hasConnected, loopbackRequest, type LoopbackResponse } from '../transport/loopback-http';
+import { hasConnected, loopbackPipeline, type LoopbackResponse } from '../transport/loopback-http';
 import { globalSlot } from '../global-state';
 
 /**
@@ -54,42 +54,65 @@ export interface StartInvocationResult {
  * Announces the invocation and returns the trace context the extension extracted from the
  * event, if any. Never rejects.
  */
-export async function startInvocation(endpoint: ExtensionEndpoint, requestId: string, eventJson: string): Promise<StartInvocationResult> {
-  const response = await callLifecycle(endpoint, 'start-invocation', { [REQUEST_ID_HEADER]: requestId }, eventJson);
-  return response ? { answered: true, context: readTraceContext(response.headers) } : { answered: false };
+export function startInvocation(endpoint: ExtensionEndpoint, requestId: string, eventJson: string): Promise<StartInvocationResult> {
+  return send(endpoint, [startCall(requestId, eventJson)])[0].then(startResult);
 }
 
 /** Reports the end of the invocation. Resolves on any outcome; never rejects. */
 export async function endInvocation(endpoint: ExtensionEndpoint, headers: Record<string, string>, resultJson: string): Promise<void> {
-  await callLifecycle(endpoint, 'end-invocation', headers, resultJson);
+  await send(endpoint, [['end-invocation', headers, resultJson]])[0];
 }
 
-/** One lifecycle call with its health bookkeeping: the 2xx response, or undefined on any failure. */
-async function callLifecycle(
+/**
+ * start-invocation and end-invocation in one write on one connection, for an invocation that
+ * ends before its start was sent. The extension's server answers them in order, so start is
+ * handled first, as when sent apart. Neither promise rejects.
+ */
+export function startAndEndInvocation(
   endpoint: ExtensionEndpoint,
-  route: LifecycleRoute,
-  headers: Record<string, string>,
-  body: string,
-): Promise<LoopbackResponse | undefined> {
-  const health = healthOf(endpoint, route);
-  const url = `${endpoint.url}/lambda/${route}`;
+  start: { readonly requestId: string; readonly eventJson: string },
+  end: { readonly headers: Record<string, string>; readonly resultJson: string },
+): { start: Promise<StartInvocationResult>; end: Promise<unknown> } {
+  const [started, ended] = send(endpoint, [startCall(start.requestId, start.eventJson), ['end-invocation', end.headers, end.resultJson]]);
+  return { start: started.then(startResult), end: ended };
+}
+
+/** A lifecycle call: its route, headers and JSON body. */
+type LifecycleCall = readonly [route: LifecycleRoute, headers: Record<string, string>, body: string];
+
+function startCall(requestId: string, eventJson: string): LifecycleCall {
+  return ['start-invocation', { [REQUEST_ID_HEADER]: requestId }, eventJson];
+}
+
+function startResult(response: LoopbackResponse | undefined): StartInvocationResult {
+  return response ? { answered: true, context: readTraceContext(response.headers) } : { answered: false };
+}
+
+/**
+ * Lifecycle calls written together on one connection, with each route's health bookkeeping:
+ * per call, the 2xx response, or undefined on any failure.
+ */
+function send(endpoint: ExtensionEndpoint, calls: readonly LifecycleCall[]): Array<Promise<LoopbackResponse | undefined>> {
   const startedAt = performance.now();
-  try {
-    const response = await loopbackRequest({
-      url,
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-      timeoutMs: health.timeoutFor(endpoint.timeoutMs, !hasConnected(url)),
-    });
-    if (response.status >= 400) throw new Error(`${route} answered ${response.status}`);
-    health.succeeded();
-    return response;
-  } catch (error) {
-    const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
-    health.failed(timedOut ? 'timeout' : 'fast', performance.now() - startedAt, error);
-    log.debug(`${route} failed`, error);
-    return undefined;
-  }
+  const requests = calls.map(([route, headers, body]) => {
+    const url = `${endpoint.url}/lambda/${route}`;
+    return { url, headers: { 'content-type': 'application/json', ...headers }, body, timeoutMs: healthOf(endpoint, route).timeoutFor(endpoint.timeoutMs, !hasConnected(url)) };
+  });
+  return loopbackPipeline(requests).map(async (pending, index) => {
+    const route = calls[index][0];
+    const health = healthOf(endpoint, route);
+    try {
+      const response = await pending;
+      if (response.status >= 400) throw new Error(`${route} answered ${response.status}`);
+      health.succeeded();
+      return response;
+    } catch (error) {
+      const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+      health.failed(timedOut ? 'timeout' : 'fast', performance.now() - startedAt, error);
+      log.debug(`${route} failed`, error);
+      return undefined;
+    }
+  });
 }
 
 /** The extension answers with the extracted context in Datadog headers: decimal low 64 bits, `_dd.p.tid`, priority. */

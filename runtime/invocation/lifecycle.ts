@@ -50,7 +50,7 @@ export interface LifecycleStart {
   /** The OTel context to run the handler in. */
   readonly context: Context;
   readonly generatedTraceId: boolean;
-  /** True when start-invocation was sent to the extension: end-invocation is then due. */
+  /** True when start-invocation goes (or went) to the extension: end-invocation is then due. */
   readonly extensionStarted: boolean;
   /** Whatever the lifecycle needs again at the end. */
   readonly state?: unknown;

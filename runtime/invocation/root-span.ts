@@ -28,9 +28,10 @@ export interface RootSpan extends LifecycleRoot {
   /** Run the handler with this context active (`context.with(root.context, …)`). */
   readonly context: Context;
   /**
-   * True when start-invocation was sent to the extension, so end-invocation is due. The
-   * handler does not wait for its answer: the root is built from the same extraction the
-   * extension runs, and the answer is checked when the invocation ends.
+   * True when start-invocation goes to the extension, so end-invocation is due. It is written
+   * at the next turn of the event loop, or with end-invocation when the handler ends first.
+   * The handler does not wait for its answer: the root is built from the same extraction the
+   * extension runs, and the answer is checked when it arrives.
    */
   readonly extensionStarted: boolean;
   /** True when no upstream context was found and the trace id is ours. */
@@ -89,8 +90,8 @@ export async function createRootSpan(
     let flush: BoundedFlush;
     let started: Awaited<ReturnType<InvocationLifecycle['start']>>;
     if (lifecycle.startsWithoutProvider) {
-      // start-invocation is written first, so the extension works on it while the provider is
-      // made ready (on the first invocation, the SDK's load) and the handler runs.
+      // The lifecycle starts (ids, context, start-invocation scheduled) before the provider is
+      // made ready (on the first invocation, the SDK's load).
       const starting = lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
       flush = providerFlush(config);
       started = await starting;

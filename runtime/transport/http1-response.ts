@@ -42,6 +42,11 @@ export class ResponseParser {
     return this.parseBody();
   }
 
+  /** Bytes received past the end of the completed response: the start of the next one (pipelining). */
+  rest(): Buffer {
+    return this.#pending;
+  }
+
   /** The peer closed the connection: completes a body framed by the connection's end. */
   end(): ParsedResponse | undefined {
     if (this.#head?.framing.kind !== 'close') return undefined;
@@ -102,8 +107,14 @@ export class ResponseParser {
         // The last chunk: then either CRLF, or trailers ending in an empty line.
         const rest = this.#pending.subarray(lineEnd + 2);
         if (rest.length < 2) return undefined;
-        if (rest[0] === 13 && rest[1] === 10) return this.complete();
-        return rest.indexOf('\r\n\r\n') >= 0 ? this.complete() : undefined;
+        let end = 2;
+        if (rest[0] !== 13 || rest[1] !== 10) {
+          const trailersEnd = rest.indexOf('\r\n\r\n');
+          if (trailersEnd < 0) return undefined;
+          end = trailersEnd + 4;
+        }
+        this.#pending = rest.subarray(end);
+        return this.complete();
       }
       const chunkEnd = lineEnd + 2 + size;
       if (this.#pending.length < chunkEnd + 2) return undefined;

@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import { builtin } from '../builtins';
 import { suppressTracing } from '../tracing/suppress-tracing';
 import { freezeTolerantDeadline } from './freeze-tolerant-deadline';
-import { ResponseParser } from './http1-response';
+import { ResponseParser, type ParsedResponse } from './http1-response';
 
 /**
  * HTTP/1.1 over raw keep-alive sockets, for the extension on loopback: one write per
@@ -76,13 +76,34 @@ const origins = new Map<string, Origin>();
 const targets = new Map<string, Target>();
 
 export function loopbackRequest(request: LoopbackRequest): Promise<LoopbackResponse> {
-  return context.with(suppressTracing(context.active()), () =>
-    attempt(request).catch((error: RequestError) => {
-      // A socket kept alive across a Lambda freeze may have been closed by the peer meanwhile.
-      if (error.retryable) return attempt(request);
-      throw error;
-    }),
-  );
+  return loopbackPipeline([request])[0];
+}
+
+/**
+ * Requests to one origin written together on one connection, in one write (HTTP/1.1
+ * pipelining): one syscall and one wake-up of the peer instead of one per request. The server
+ * reads and answers them in the order given. One promise per request, each settled by its own
+ * answer; the caller must handle every one. The connection's deadline is the longest of theirs.
+ */
+export function loopbackPipeline(requests: readonly LoopbackRequest[]): Promise<LoopbackResponse>[] {
+  const answers = requests.map(() => {
+    let settle!: { resolve: (response: LoopbackResponse) => void; reject: (error: Error) => void };
+    const promise = new Promise<LoopbackResponse>((resolve, reject) => (settle = { resolve, reject }));
+    return { promise, ...settle };
+  });
+  // Each answer settles as it arrives: the first need not wait for the last.
+  const onAnswer = (index: number, response: LoopbackResponse) => answers[index].resolve(response);
+  context
+    .with(suppressTracing(context.active()), () =>
+      attempt(requests, onAnswer).catch((error: RequestError) => {
+        // A socket kept alive across a Lambda freeze may have been closed by the peer meanwhile.
+        if (error.retryable) return attempt(requests, onAnswer);
+        throw error;
+      }),
+    )
+    // Answers already in stay resolved; the others fail with the connection.
+    .catch((error: Error) => answers.forEach((answer) => answer.reject(error)));
+  return answers.map((answer) => answer.promise);
 }
 
 /**
@@ -162,22 +183,24 @@ function acquire(origin: Origin): { pooled: PooledSocket; reused: boolean } {
   return { pooled: { socket: connect(origin) }, reused: false };
 }
 
-function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
+function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number, response: LoopbackResponse) => void): Promise<void> {
   let target: Target;
   try {
-    target = targetOf(request.url);
+    // The first request names the connection's origin; the caller sends a pipeline to one.
+    target = targetOf(requests[0].url);
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   const { pooled, reused } = acquire(target.origin);
   const socket = pooled.socket;
   return new Promise((resolve, reject) => {
-    const parser = new ResponseParser(MAX_RESPONSE_BYTES);
+    let answered = 0;
+    let parser = new ResponseParser(MAX_RESPONSE_BYTES);
     let settled = false;
     // A server may answer before the whole request is written (an early 413, say): such a
     // socket is mid-request and must not serve another one.
     let written = false;
-    const finish = (error: RequestError | undefined, response?: LoopbackResponse & { keepAlive?: boolean }) => {
+    const finish = (error: RequestError | undefined, keepAlive = false) => {
       if (settled) return;
       settled = true;
       deadline.clear();
@@ -185,18 +208,28 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
       if (error) {
         socket.destroy();
         // Retry only what certainly did not reach a live server: a reused socket with no reply byte.
-        error.retryable = reused && !parser.receivedAny && error.code !== 'ETIMEDOUT';
+        error.retryable = reused && answered === 0 && !parser.receivedAny && error.code !== 'ETIMEDOUT';
         reject(error);
         return;
       }
-      if (response?.keepAlive && written) release(target.origin, pooled);
+      if (keepAlive && written) release(target.origin, pooled);
       else socket.destroy();
-      resolve({ status: response!.status, headers: response!.headers, body: response!.body });
+      resolve();
+    };
+    const answer = (response: ParsedResponse): boolean => {
+      onAnswer(answered, { status: response.status, headers: response.headers, body: response.body });
+      answered += 1;
+      if (answered === requests.length) finish(undefined, response.keepAlive);
+      return !settled;
     };
     const onData = (chunk: Buffer) => {
       try {
-        const response = parser.push(chunk);
-        if (response) finish(undefined, response);
+        // One chunk may hold several answers, or the end of one and the start of the next.
+        for (let response = parser.push(chunk); response && answer(response); ) {
+          const rest = parser.rest();
+          parser = new ResponseParser(MAX_RESPONSE_BYTES);
+          response = rest.length > 0 ? parser.push(rest) : undefined;
+        }
       } catch (error) {
         finish(withCode(error, 'EPROTO'));
       }
@@ -204,21 +237,22 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
     const onError = (error: Error) => finish(error);
     const onClose = () => {
       const response = parser.end();
-      if (response) finish(undefined, { ...response, keepAlive: false });
+      if (response && answered === requests.length - 1) answer({ ...response, keepAlive: false });
       else finish(withCode(new Error('connection closed before the response'), 'ECONNRESET'));
     };
-    const deadline = freezeTolerantDeadline(request.timeoutMs, () => finish(withCode(new Error(`no response within ${request.timeoutMs} ms`), 'ETIMEDOUT')));
+    const timeoutMs = Math.max(...requests.map((request) => request.timeoutMs));
+    const deadline = freezeTolerantDeadline(timeoutMs, () => finish(withCode(new Error(`no response within ${timeoutMs} ms`), 'ETIMEDOUT')));
     socket.ref();
     socket.on('data', onData).on('error', onError).once('close', onClose).once('end', onClose);
     try {
-      writeRequest(socket, request, target, (error) => {
+      writeRequests(socket, requests, (error) => {
         if (error || settled) return;
         written = true;
-        if (request.background) {
+        if (requests.every((request) => request.background)) {
           socket.unref();
           deadline.unref();
         }
-        request.onWritten?.();
+        for (const request of requests) request.onWritten?.();
       });
     } catch (error) {
       finish(withCode(error, 'EPIPE'));
@@ -227,27 +261,40 @@ function attempt(request: LoopbackRequest): Promise<LoopbackResponse> {
 }
 
 /**
- * Request line, headers and body in one syscall: a string body goes out as one string write,
- * a binary one as head and body corked together (a single writev, no concatenated copy).
+ * Request lines, headers and bodies in one syscall: string bodies go out as one string write,
+ * binary ones as heads and bodies corked together (a single writev, no concatenated copy).
  */
-function writeRequest(socket: Net.Socket, request: LoopbackRequest, target: Target, done: (error?: Error | null) => void): void {
-  const body = request.body;
-  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  let head = `${request.method ?? 'POST'} ${target.path} HTTP/1.1\r\nhost: ${target.hostHeader}\r\ncontent-length: ${length}\r\n`;
-  for (const name in request.headers) {
-    const value = request.headers[name];
-    // Header values come from events and contexts too: never let one end the header block.
-    head += `${name}: ${/[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value}\r\n`;
-  }
-  head += '\r\n';
-  if (typeof body === 'string') {
-    socket.write(head + body, 'utf8', done);
+function writeRequests(socket: Net.Socket, requests: readonly LoopbackRequest[], done: (error?: Error | null) => void): void {
+  if (requests.every((request) => typeof request.body === 'string')) {
+    let text = '';
+    for (const request of requests) text += head(request) + (request.body as string);
+    socket.write(text, 'utf8', done);
     return;
   }
   socket.cork();
-  socket.write(head, 'latin1');
-  socket.write(body, done);
+  requests.forEach((request, index) => {
+    const callback = index === requests.length - 1 ? done : undefined;
+    if (typeof request.body === 'string') socket.write(head(request) + request.body, 'utf8', callback);
+    else {
+      socket.write(head(request), 'latin1');
+      socket.write(request.body, callback);
+    }
+  });
   socket.uncork();
+}
+
+/** The request line and headers, ending in the empty line. */
+function head(request: LoopbackRequest): string {
+  const { path, hostHeader } = targetOf(request.url);
+  const body = request.body;
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  let text = `${request.method ?? 'POST'} ${path} HTTP/1.1\r\nhost: ${hostHeader}\r\ncontent-length: ${length}\r\n`;
+  for (const name in request.headers) {
+    const value = request.headers[name];
+    // Header values come from events and contexts too: never let one end the header block.
+    text += `${name}: ${/[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value}\r\n`;
+  }
+  return text + '\r\n';
 }
 
 function withCode(error: unknown, code: string): RequestError {

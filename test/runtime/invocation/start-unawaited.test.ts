@@ -7,8 +7,8 @@ import { lambdaContext } from '../../helpers/lambda-context';
 
 /**
  * The handler does not wait for start-invocation's answer.
- * It runs in the context our copy of the extension's extraction finds, and the answer is
- * checked at the end.
+ * It runs in the context our copy of the extension's extraction finds; the answer is used at
+ * the end when it is in, and checked on arrival when it is not.
  */
 describe('start-invocation is not waited for', () => {
   let extension: ExtensionEmulator;
@@ -89,14 +89,16 @@ describe('start-invocation is not waited for', () => {
   describe('when the extension extracted another context than ours', () => {
     let lifecycle: Server;
     let ends: Array<Record<string, string | string[] | undefined>>;
+    let startsAnswered: number;
 
     beforeEach(async () => {
       // A lifecycle API that finds a trace where our extraction finds none (a carrier we do not read).
       ends = [];
+      startsAnswered = 0;
       lifecycle = createServer((req, res) => {
         req.resume().on('end', () => {
           if (req.url === '/lambda/start-invocation') {
-            res.writeHead(200, { 'x-datadog-trace-id': '987654321', 'x-datadog-sampling-priority': '2', 'x-datadog-tags': '_dd.p.tid=6b0f73a100000000' }).end('{}');
+            res.writeHead(200, { 'x-datadog-trace-id': '987654321', 'x-datadog-sampling-priority': '2', 'x-datadog-tags': '_dd.p.tid=6b0f73a100000000' }).end('{}', () => (startsAnswered += 1));
           } else {
             ends.push(req.headers);
             res.writeHead(200).end('{}');
@@ -106,14 +108,26 @@ describe('start-invocation is not waited for', () => {
       await new Promise<void>((resolve) => lifecycle.listen(0, '127.0.0.1', resolve));
       options = { ...options, extensionUrl: `http://127.0.0.1:${(lifecycle.address() as AddressInfo).port}` };
     });
-    afterEach(() => new Promise((resolve) => lifecycle.close(resolve)));
+    afterEach(() => {
+      // Our pool keeps its connections open (one was opened ahead for end-invocation).
+      lifecycle.closeAllConnections();
+      return new Promise((resolve) => lifecycle.close(resolve));
+    });
 
-    it("exports the spans with the extension's trace id and sampling priority", async () => {
-      const handler = wrapHandler(work, options);
+    it("exports the spans with the extension's trace id and priority when its answer is in by the end", async () => {
+      // GIVEN a handler that waits on I/O, so start goes out at the first turn of the event loop,
+      // and here until the answer to start is on its way back
+      const handler = wrapHandler(async () => {
+        while (startsAnswered === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return work();
+      }, options);
 
+      // WHEN invoked
       await handler({ custom: 'event' }, lambdaContext());
       await flushTraces();
 
+      // THEN the spans take the extension's trace
       const workSpan = extension.receivedSpans().find((span) => span.resource === 'work')!;
       expect(workSpan.trace_id).toBe(987654321n);
       expect(workSpan.meta['_dd.p.tid']).toBe('6b0f73a100000000');
@@ -121,6 +135,29 @@ describe('start-invocation is not waited for', () => {
       // end-invocation names S, the parent of our spans, so aws.lambda takes it
       expect(ends).toHaveLength(1);
       expect(BigInt(String(ends[0]!['x-datadog-span-id']))).toBe(workSpan.parent_id);
+    });
+
+    it('does not wait for an answer sent with end-invocation, warns once it disagrees, and waits from then on', async () => {
+      // GIVEN a handler without I/O, so start goes out together with end
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const handler = wrapHandler(work, options);
+
+      // WHEN invoked twice
+      await handler({ custom: 'event' }, lambdaContext());
+      await flushTraces();
+      const first = extension.receivedSpans().find((span) => span.resource === 'work')!;
+      extension.reset();
+      await handler({ custom: 'event' }, lambdaContext());
+      await flushTraces();
+      const second = extension.receivedSpans().find((span) => span.resource === 'work')!;
+
+      // THEN the first invocation's spans kept our trace and a warning says so; the second waited and took the extension's
+      expect(first.trace_id).not.toBe(987654321n);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/found another trace context/);
+      expect(second.trace_id).toBe(987654321n);
+      expect(second.metrics._sampling_priority_v1).toBe(2);
+      warn.mockRestore();
     });
   });
 });

@@ -18,6 +18,15 @@ describe('ResponseParser', () => {
     expect(feed(new ResponseParser(1024), 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: t\r\n\r\n')).toMatchObject({ body: 'ok' });
   });
 
+  it('leaves the bytes after a complete response for the next one (pipelining)', () => {
+    const lengthFramed = new ResponseParser(64);
+    expect(feed(lengthFramed, 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1 202')).toMatchObject({ body: '{}' });
+    expect(lengthFramed.rest().toString('latin1')).toBe('HTTP/1.1 202');
+    const chunked = new ResponseParser(64);
+    expect(feed(chunked, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: t\r\n\r\nHTTP/1.1')).toMatchObject({ body: 'ok' });
+    expect(chunked.rest().toString('latin1')).toBe('HTTP/1.1');
+  });
+
   it('reads to the end of the connection when nothing frames the body', () => {
     const parser = new ResponseParser(1024);
     expect(feed(parser, 'HTTP/1.0 500 Internal\r\n\r\npartial', ' body')).toBeUndefined();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { loopbackRequest } from '../../../runtime/transport/loopback-http';
+import { loopbackPipeline, loopbackRequest } from '../../../runtime/transport/loopback-http';
 
 describe('loopbackRequest', () => {
   let handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -148,6 +148,86 @@ describe('loopbackRequest', () => {
     await expect(loopbackRequest({ url: rawUrl, headers: {}, body: '', timeoutMs: 1000 })).rejects.toThrow(/malformed status line/);
     raw.closeAllConnections();
     await new Promise<void>((resolve) => raw.close(() => resolve()));
+  });
+
+  describe('loopbackPipeline', () => {
+    /** A raw server that records what each connection sent and answers as `answer` says. */
+    async function rawServer(answer: (socket: Socket, data: string) => void) {
+      const server = createServer();
+      const received: string[][] = [];
+      server.on('connection', (socket) => {
+        const chunks: string[] = [];
+        received.push(chunks);
+        socket.on('data', (chunk: Buffer) => {
+          chunks.push(chunk.toString('latin1'));
+          answer(socket, chunks.join(''));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const close = async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      };
+      return { base, received, close };
+    }
+    const ok = (body: string) => `HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+
+    it('writes the requests in one write on one connection and gives each its own answer, in order', async () => {
+      // GIVEN a server that answers both at once, in one write, once both have arrived
+      const server = await rawServer((socket, data) => {
+        if (data.split('POST ').length === 3) socket.write(ok('first') + ok('second'));
+      });
+      // WHEN two requests go out as a pipeline
+      const [first, second] = loopbackPipeline([
+        { url: `${server.base}/a`, headers: { 'x-n': '1' }, body: 'one', timeoutMs: 1000 },
+        { url: `${server.base}/b`, headers: { 'x-n': '2' }, body: 'two', timeoutMs: 1000 },
+      ]);
+      // THEN one connection carried both, the first chunk held both requests, and each got its answer
+      expect((await first!).body).toBe('first');
+      expect((await second!).body).toBe('second');
+      expect(server.received).toHaveLength(1);
+      expect(server.received[0]![0]).toMatch(/^POST \/a HTTP\/1\.1\r\n[\s\S]*\r\n\r\nonePOST \/b HTTP\/1\.1\r\n[\s\S]*\r\n\r\ntwo$/);
+      await server.close();
+    });
+
+    it('settles the first answer as soon as it arrives, before the second', async () => {
+      // GIVEN a server that answers the first at once and the second only when told to
+      let answerSecond = () => undefined as void;
+      const server = await rawServer((socket, data) => {
+        if (data.split('POST ').length !== 3) return;
+        socket.write(ok('first'));
+        answerSecond = () => void socket.write(ok('second'));
+      });
+      const [first, second] = loopbackPipeline([
+        { url: `${server.base}/a`, headers: {}, body: '', timeoutMs: 1000 },
+        { url: `${server.base}/b`, headers: {}, body: '', timeoutMs: 1000 },
+      ]);
+      let secondSettled = false;
+      void second!.then(() => (secondSettled = true));
+      // WHEN the first answer is in
+      expect((await first!).body).toBe('first');
+      // THEN the second is still pending, and settles once answered
+      expect(secondSettled).toBe(false);
+      answerSecond();
+      expect((await second!).body).toBe('second');
+      await server.close();
+    });
+
+    it('keeps an answer that arrived and rejects the one the closed connection lost', async () => {
+      // GIVEN a server that answers the first request, then hangs up
+      const server = await rawServer((socket, data) => {
+        if (data.split('POST ').length === 3) socket.end(ok('first'));
+      });
+      const [first, second] = loopbackPipeline([
+        { url: `${server.base}/a`, headers: {}, body: '', timeoutMs: 1000 },
+        { url: `${server.base}/b`, headers: {}, body: '', timeoutMs: 1000 },
+      ]);
+      // THEN
+      expect((await first!).body).toBe('first');
+      await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
+      await server.close();
+    });
   });
 
   it('rejects at once when nothing listens', async () => {
