@@ -61,7 +61,7 @@ export async function measureNode(node: string, options: BenchOptions): Promise<
   const versions = nodeVersions(node);
   const major = Number(/^v(\d+)/.exec(versions.node)![1]);
   const ddMajor = ddTraceMajorFor(major);
-  const list = scenarios(major);
+  const list = scenarios(major, options.baseline);
   const env = (scenario: Scenario, extra: Record<string, string> = {}) => ({
     ...lambdaEnv(major),
     ...scenario.env,

@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Delay of every trace-intake answer (ms): a diagnostic showing who waits for the flush. */
   readonly intakeDelayMs: number;
+  /** A git ref whose runtime is measured beside the working tree's (CJS), alternating with it. */
+  readonly baseline?: string;
   /** Serve the stand-in's lifecycle API with Node's `http` server instead of the raw HTTP/1.1 responder. */
   readonly nodeHttpLifecycle: boolean;
   /** Also count the cold start's instructions under valgrind callgrind. */
@@ -46,7 +48,8 @@ const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>]
   --profile          also time our invocation phase by phase and write a CPU profile
   --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)
   --node-http-lifecycle  the stand-in serves the lifecycle API with Node's http server (≈ 100 µs more per request than a native server)
-  --instructions     also count init and first-invocation instructions under valgrind (repeatable under load; minutes per Node)`;
+  --instructions     also count init and first-invocation instructions under valgrind (repeatable under load; minutes per Node)
+  --baseline <ref>   also measure the runtime at a git ref (a commit, a tag, main~3), CJS, interleaved with ours: what a change bought`;
 
 /** Parses argv (without `node script`); exits with the usage text on `--help` or a bad flag. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -59,6 +62,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let warmRuns: number | undefined;
   let intakeDelayMs = 0;
   let nodeHttpLifecycle = false;
+  let baseline: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = () => {
@@ -75,6 +79,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === '--warm-runs') warmRuns = positiveInteger(flag, value());
     else if (flag === '--intake-delay') intakeDelayMs = positiveInteger(flag, value());
     else if (flag === '--node-http-lifecycle') nodeHttpLifecycle = true;
+    else if (flag === '--baseline') baseline = value();
     else if (flag === '--help' || flag === '-h') fail();
     else fail(`unknown option ${flag}`);
   }
@@ -91,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     intakeDelayMs,
     nodeHttpLifecycle,
     instructions,
+    baseline,
   };
 }
 

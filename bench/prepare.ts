@@ -5,7 +5,7 @@
  */
 import { build, type BuildOptions } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ESM_REQUIRE_BANNER as CONSTRUCT_ESM_BANNER } from '../lib/runtime-bundling';
@@ -86,10 +86,10 @@ const ESM_REQUIRE_BANNER = { js: CONSTRUCT_ESM_BANNER };
 
 const PROCESSES = ['cold-init', 'warm-invocations', 'extension-stand-in', 'phase-profile'] as const;
 
-/** Bundles our handler (CJS and ESM), the runtime's whole public API, and the child processes. */
-export async function buildBundles(): Promise<void> {
-  const ours: BuildOptions = {
-    entryPoints: [join(REPO_DIR, 'bench', 'fixtures', 'ours-handler.ts')],
+/** How our benchmark handler is bundled, from the sources under `root`. */
+function oursBuild(root: string): BuildOptions {
+  return {
+    entryPoints: [join(root, 'bench', 'fixtures', 'ours-handler.ts')],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -97,6 +97,11 @@ export async function buildBundles(): Promise<void> {
     mainFields: ['module', 'main'],
     logLevel: 'warning',
   };
+}
+
+/** Bundles our handler (CJS and ESM), the runtime's whole public API, and the child processes. */
+export async function buildBundles(): Promise<void> {
+  const ours = oursBuild(REPO_DIR);
   await Promise.all([
     build({ ...ours, format: 'cjs', outfile: paths.oursCjs }),
     build({ ...ours, format: 'esm', outfile: paths.oursEsm, banner: ESM_REQUIRE_BANNER }),
@@ -119,6 +124,19 @@ export async function buildBundles(): Promise<void> {
       }),
     ),
   ]);
+}
+
+/**
+ * Builds our handler as it was at a git ref (`--baseline`): the ref's files, from `git archive`,
+ * with this checkout's `node_modules`, bundled exactly as ours is.
+ */
+export async function buildBaselineBundle(ref: string): Promise<void> {
+  rmSync(paths.baselineSrc, { recursive: true, force: true });
+  mkdirSync(paths.baselineSrc, { recursive: true });
+  const archive = execFileSync('git', ['archive', '--format=tar', ref], { cwd: REPO_DIR, maxBuffer: 512 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', paths.baselineSrc], { input: archive });
+  symlinkSync(join(REPO_DIR, 'node_modules'), join(paths.baselineSrc, 'node_modules'));
+  await build({ ...oursBuild(paths.baselineSrc), format: 'cjs', outfile: paths.baselineCjs });
 }
 
 /**

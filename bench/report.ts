@@ -190,6 +190,9 @@ export function formatNode(summary: NodeSummary, cold: number, warm: number): st
     const ratio = Number.isNaN(g.datadog) ? '' : `${fixed(g.ours / g.datadog, 3)}×`;
     return [g.measure, `${fixed(g.ours, g.unit === 'µs' ? 0 : 1)} ${g.unit}`, Number.isNaN(g.datadog) ? '' : `${fixed(g.datadog, g.unit === 'µs' ? 0 : 1)} ${g.unit}`, ratio, g.goal, g.pass ? 'PASS' : 'FAIL'];
   });
+  const baseline = summary.scenarios['baseline-cjs'];
+  const oursCjs = summary.scenarios['ours-cjs'];
+  const versusBaseline = baseline && oursCjs ? ['', formatVersusBaseline(oursCjs, baseline)] : [];
   return [
     `=== Node ${summary.version} (V8 ${summary.v8}) · Datadog: ${summary.datadog} ===`,
     '',
@@ -201,7 +204,23 @@ export function formatNode(summary: NodeSummary, cold: number, warm: number): st
     '',
     'Goals (DESIGN.md §10), ours vs Datadog in this run',
     table(['measure', 'ours', 'datadog', 'ratio', 'goal', ''], goalRows),
+    ...versusBaseline,
   ].join('\n');
+}
+
+/** Ours against the `--baseline` ref's build, measured in the same run. */
+function formatVersusBaseline(ours: ScenarioSummary, baseline: ScenarioSummary): string {
+  const rows: Array<[string, number, number, 'ms' | 'µs']> = [
+    ['init Δ p50', ours.initDeltaMs!.p50, baseline.initDeltaMs!.p50, 'ms'],
+    ['init Δ + 1st request p50', ours.coldRequestDeltaMs!.p50, baseline.coldRequestDeltaMs!.p50, 'ms'],
+    ['warm Δp50', ours.warmOverheadUs!.p50, baseline.warmOverheadUs!.p50, 'µs'],
+    ['warm Δp99', ours.warmOverheadUs!.p99, baseline.warmOverheadUs!.p99, 'µs'],
+  ];
+  const cells = rows.map(([measure, o, b, unit]) => {
+    const digits = unit === 'µs' ? 0 : 1;
+    return [measure, `${fixed(o, digits)} ${unit}`, `${fixed(b, digits)} ${unit}`, `${fixed(o / b, 3)}×`];
+  });
+  return [`ours (esbuild CJS) vs ${baseline.label}, same run`, table(['measure', 'ours', 'baseline', 'ratio'], cells)].join('\n');
 }
 
 /** The printed sizes table. */

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureNode, nodeVersions, type NodeMeasurement } from './measure';
 import { DOWNLOADED_NODE_MAJORS, parseOptions, type BenchOptions } from './options';
-import { buildBundles, buildDatadogBundle, ensureDatadogInstall, ensureNodeBinary, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
+import { buildBaselineBundle, buildBundles, buildDatadogBundle, ensureDatadogInstall, ensureNodeBinary, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
 import { formatNode, formatSizes, summarizeNode } from './report';
 import { runPhaseProfile, formatPhaseProfile, type PhaseProfile } from './profile';
 import { formatInstructions, measureInstructions, type InstructionCounts } from './instructions';
@@ -33,9 +33,11 @@ async function prepare(options: BenchOptions): Promise<ArtefactSize[]> {
   for (const major of majors) ensureDatadogInstall(major);
   writeFixtures(majors);
   await buildBundles();
+  if (options.baseline) await buildBaselineBundle(options.baseline);
   const sizes = [
     fileSize('ours: handler + runtime (ESM)', paths.oursEsm),
     fileSize('ours: handler + runtime (CJS)', paths.oursCjs),
+    ...(options.baseline ? [fileSize(`ours at ${options.baseline}: handler + runtime (CJS)`, paths.baselineCjs)] : []),
     fileSize('ours: runtime/index.ts, every export (ESM)', paths.runtimeOnlyEsm),
     fileSize('ours: I/O handler + runtime, @aws-sdk/* external (CJS)', paths.oursIoCjs),
     fileSize('I/O handler alone, @aws-sdk/* external (CJS)', paths.ioPlainCjs),

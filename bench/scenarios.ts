@@ -1,7 +1,7 @@
 import { ddTraceMajorFor, paths } from './workspace';
 
 /** The handlers measured side by side. */
-export type ScenarioId = 'empty' | 'datadog' | 'ours-esm' | 'ours-cjs' | 'io-plain' | 'datadog-io' | 'ours-io';
+export type ScenarioId = 'empty' | 'datadog' | 'ours-esm' | 'ours-cjs' | 'baseline-cjs' | 'io-plain' | 'datadog-io' | 'ours-io';
 
 export interface Scenario {
   readonly id: ScenarioId;
@@ -15,15 +15,15 @@ export interface Scenario {
 /** Ports of the extension stand-in inside the bench's network namespace: the extension's real ones. */
 export const PORTS = { lifecycle: 8124, dogstatsd: 8125, traces: 8126, runtimeApi: 9001, downstream: 9002 } as const;
 
-export const SCENARIO_IDS: readonly ScenarioId[] = ['empty', 'datadog', 'ours-esm', 'ours-cjs', 'io-plain', 'datadog-io', 'ours-io'];
+export const SCENARIO_IDS: readonly ScenarioId[] = ['empty', 'datadog', 'ours-esm', 'ours-cjs', 'baseline-cjs', 'io-plain', 'datadog-io', 'ours-io'];
 
 /** Where the I/O handlers find their downstream stand-in; the SDK reads no other AWS setting. */
 const IO_ENV = { BENCH_DOWNSTREAM_PORT: String(PORTS.downstream), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } as const;
 
-/** The scenarios for one Node major (Datadog's dd-trace major follows it). */
-export function scenarios(nodeMajor: number): Scenario[] {
+/** The scenarios for one Node major (Datadog's dd-trace major follows it), and the baseline's when one is given. */
+export function scenarios(nodeMajor: number, baseline?: string): Scenario[] {
   const ddMajor = ddTraceMajorFor(nodeMajor);
-  return [
+  const list: Scenario[] = [
     { id: 'empty', label: 'empty handler', entry: paths.emptyHandler, env: {} },
     {
       id: 'datadog',
@@ -44,6 +44,8 @@ export function scenarios(nodeMajor: number): Scenario[] {
     },
     { id: 'ours-io', label: 'ours I/O handler (esbuild CJS)', entry: paths.oursIoCjs, env: IO_ENV },
   ];
+  if (baseline) list.splice(4, 0, { id: 'baseline-cjs', label: `ours at ${baseline} (esbuild CJS)`, entry: paths.baselineCjs, env: {} });
+  return list;
 }
 
 /**

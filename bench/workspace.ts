@@ -30,6 +30,9 @@ export const paths = {
   emptyHandler: join(WORK_DIR, 'fixtures', 'empty-handler.cjs'),
   oursCjs: join(WORK_DIR, 'bundles', 'ours.cjs'),
   oursEsm: join(WORK_DIR, 'bundles', 'ours.mjs'),
+  /** The `--baseline` ref's sources (`git archive`), and our handler built from them. */
+  baselineSrc: join(WORK_DIR, 'baseline-src'),
+  baselineCjs: join(WORK_DIR, 'bundles', 'baseline.cjs'),
   /** The I/O handler on our runtime (`bench/fixtures/ours-io-handler.ts`), CJS, `@aws-sdk/*` external. */
   oursIoCjs: join(WORK_DIR, 'bundles', 'ours-io.cjs'),
   /** The same handler untraced: the I/O scenarios' baseline, and Datadog's user code. */
