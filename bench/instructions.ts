@@ -24,16 +24,16 @@ export interface InstructionCounts {
   readonly scenarios: InstructionCount[];
 }
 
-const MEASURED: readonly ScenarioId[] = ['empty', 'ours-cjs', 'ours-esm'];
+const MEASURED: readonly ScenarioId[] = ['empty', 'ours-cjs', 'ours-esm', 'baseline-cjs'];
 
-/** Counts the instructions of each measured scenario on one Node, with the stand-in up. */
-export async function measureInstructions(node: string): Promise<InstructionCounts> {
+/** Counts the instructions of each measured scenario on one Node (the `--baseline` build too), with the stand-in up. */
+export async function measureInstructions(node: string, baseline?: string): Promise<InstructionCounts> {
   const { node: version } = nodeVersions(node);
   const major = Number(/^v(\d+)/.exec(version)![1]);
   const standIn = await startStandIn();
   const counts: InstructionCount[] = [];
   try {
-    for (const scenario of scenarios(major).filter((s) => MEASURED.includes(s.id))) {
+    for (const scenario of scenarios(major, baseline).filter((s) => MEASURED.includes(s.id))) {
       const run = async (stopAfter: 'init' | 'first') => {
         process.stderr.write(`${version} callgrind: ${scenario.label}, through ${stopAfter}\n`);
         return callgrind(node, { ...lambdaEnv(major), ...scenario.env, BENCH_ENTRY: scenario.entry, BENCH_STOP_AFTER: stopAfter });
@@ -69,7 +69,7 @@ export function formatInstructions(counts: InstructionCounts): string {
     .map((s) => {
       const init = s.initM - (empty?.initM ?? 0);
       const through = s.throughFirstM - (empty?.throughFirstM ?? 0);
-      return `  ${s.label.padEnd(22)} init Δ ${init.toFixed(1).padStart(6)} M   wait + 1st Δ ${(through - init).toFixed(1).padStart(6)} M   sum ${through.toFixed(1).padStart(6)} M`;
+      return `  ${s.label.padEnd(34)} init Δ ${init.toFixed(1).padStart(6)} M   wait + 1st Δ ${(through - init).toFixed(1).padStart(6)} M   sum ${through.toFixed(1).padStart(6)} M`;
     });
   return [`Instructions on Node ${counts.version} (callgrind, Δ vs empty handler; repeatable, unlike times on a busy machine)`, ...rows].join('\n');
 }

@@ -57,7 +57,7 @@ async function inner(options: BenchOptions): Promise<void> {
   for (const node of options.nodes) {
     raw.nodes.push(await measureNode(node, options));
     if (options.profile) raw.profiles.push(await runPhaseProfile(node, options));
-    if (options.instructions) raw.instructions.push(await measureInstructions(node));
+    if (options.instructions) raw.instructions.push(await measureInstructions(node, options.baseline));
   }
   writeFileSync(paths.raw, JSON.stringify(raw));
 }
