@@ -98,9 +98,9 @@ async function wrapperPhases(event: unknown, handler: () => Promise<unknown>, su
     total.push(Number(t3 - t0) / 1e3);
   }
   return [
-    { phase: `wrapper: createRootSpan (event JSON + start-invocation)${suffix}`, us: summarize(start) },
+    { phase: `wrapper: createRootSpan (event JSON; start-invocation queued)${suffix}`, us: summarize(start) },
     { phase: `wrapper: handler with one child span${suffix}`, us: summarize(run) },
-    { phase: `wrapper: endRootSpan (end-invocation ∥ map+encode+PUT)${suffix}`, us: summarize(end) },
+    { phase: `wrapper: endRootSpan (start + end-invocation in one write ∥ map+encode+PUT)${suffix}`, us: summarize(end) },
     { phase: `wrapper: total${suffix}`, us: summarize(total) },
   ];
 }
