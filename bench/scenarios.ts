@@ -44,7 +44,8 @@ export function scenarios(nodeMajor: number, baseline?: string): Scenario[] {
     },
     { id: 'ours-io', label: 'ours I/O handler (esbuild CJS)', entry: paths.oursIoCjs, env: IO_ENV },
   ];
-  if (baseline) list.splice(4, 0, { id: 'baseline-cjs', label: `ours at ${baseline} (esbuild CJS)`, entry: paths.baselineCjs, env: {} });
+  // The baseline's row follows ours.
+  if (baseline) list.splice(list.findIndex((s) => s.id === 'ours-cjs') + 1, 0, { id: 'baseline-cjs', label: `ours at ${baseline} (esbuild CJS)`, entry: paths.baselineCjs, env: {} });
   return list;
 }
 

@@ -362,8 +362,7 @@ class EnvReader {
     return tags;
   }
 
-  /** The inject styles: the `_INJECT` variable wins over the general one, as in dd-trace. */
-  /** The direction's own variable, else `DD_TRACE_PROPAGATION_STYLE`. */
+  /** The styles of one direction: its own variable (`_INJECT`, `_EXTRACT`) wins over `DD_TRACE_PROPAGATION_STYLE`, as in dd-trace. */
   propagationStyles(directionVariable: string, fallback: readonly PropagationStyle[]): readonly PropagationStyle[] {
     const name = this.string(directionVariable) !== undefined ? directionVariable : ENV.PROPAGATION_STYLE;
     const raw = this.string(name);

@@ -10,12 +10,6 @@ import type { DatadogConfig } from '../config';
  */
 export interface InvocationLifecycle {
   readonly name: string;
-  /**
-   * True when `start` makes no span and sends its request before its first `await`: the
-   * tracer provider is then made ready while that request is in flight (on the first
-   * invocation, that is the OTel SDK's load).
-   */
-  readonly startsWithoutProvider?: boolean;
   /** Never rejects: on failure it still returns a usable root (own ids). */
   start(input: LifecycleInput): Promise<LifecycleStart>;
   /** Runs before the span flush, synchronously (e.g. ending spans the lifecycle created). */

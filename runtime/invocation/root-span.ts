@@ -87,18 +87,11 @@ export async function createRootSpan(
     const lifecycle = selectLifecycle(config);
     const startMs = nowMs();
     const coldStart = takeColdStart(startMs);
-    let flush: BoundedFlush;
-    let started: Awaited<ReturnType<InvocationLifecycle['start']>>;
-    if (lifecycle.startsWithoutProvider) {
-      // The lifecycle starts (ids, context, start-invocation scheduled) before the provider is
-      // made ready (on the first invocation, the SDK's load).
-      const starting = lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
-      flush = providerFlush(config);
-      started = await starting;
-    } else {
-      flush = providerFlush(config);
-      started = await lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
-    }
+    // Local mode makes its spans in `start`, so the provider is ready first. Universal mode
+    // writes nothing there (start-invocation waits for the next loop turn or for end), so
+    // the order costs it nothing.
+    const flush = providerFlush(config);
+    const started = await lifecycle.start({ event, lambdaContext, config, requestId, startMs, coldStart });
     const root: { -readonly [K in keyof RootSpan]: RootSpan[K] } = {
       ...started,
       requestId,

@@ -35,7 +35,6 @@ import { getGlobalSlot, setGlobalSlot } from '../global-state';
  */
 export const universalLifecycle: InvocationLifecycle = {
   name: 'universal',
-  startsWithoutProvider: true,
 
   start({ event, config, requestId }) {
     const endpoint = extensionEndpoint(config);
