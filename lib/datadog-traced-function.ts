@@ -10,7 +10,7 @@ import { ConfigurationError, pathOf, show } from './errors';
 import { applyDatadog, checkSettings } from './instrument';
 import { bundledSmithyClientFiles } from './aws-sdk-bundling';
 import { esmReason } from './module-format';
-import { bundlingOptions, bundlingProjectRoot, generatedEntryDirectory, localEsbuildAvailable, runtimeAlias, writeWrapperEntry, type BundlingContext } from './runtime-bundling';
+import { bundlingOptions, bundlingProjectRoot, generatedEntryDirectory, localEsbuildAvailable, otelApiAlias, runtimeAlias, writeWrapperEntry, type BundlingContext } from './runtime-bundling';
 
 /** Properties of a `DatadogTracedFunction`: every `NodejsFunctionProps`, plus Datadog's. */
 export interface DatadogTracedFunctionProps extends NodejsFunctionProps {
@@ -58,8 +58,9 @@ export interface DatadogTracedFunctionProps extends NodejsFunctionProps {
    * @default - CJS output (ESM with a `require` banner, as `index.mjs`, when the entry is an ES
    * module: `.mts`/`.mjs`, or `"type": "module"` in its package.json), minified, source maps
    * without `sourcesContent`, `mainFields: ['module', 'main']`, `@aws-sdk/*` external, and
-   * `datadog-lambda-ts/runtime` aliased to the runtime the wrapper uses (see `BUNDLING_DEFAULTS`
-   * for the measurements behind them)
+   * `datadog-lambda-ts/runtime` aliased to the runtime the wrapper uses, `@opentelemetry/api`
+   * (1.9 and older) to its ES2017 build (see `BUNDLING_DEFAULTS` and `otelApiAlias` for the
+   * measurements behind them)
    */
   readonly bundling?: NodejsFunctionProps['bundling'];
 }
@@ -165,7 +166,7 @@ function bundlingPlan(scope: Construct, where: string, props: DatadogTracedFunct
   // Only when this stack is synthesized: the check may run a trial bundle (SDK bundled only).
   const awsSdkClientFiles = stack.bundlingRequired ? bundledSmithyClientFiles(userEntry, props.bundling, projectRoot) : [];
   const entry = writeWrapperEntry({ userEntry, handler, directory: generatedEntryDirectory(outdir, projectRoot), awsSdkClientFiles });
-  return { entry, handler, context: { esm, runtimeAlias: runtimeAlias(projectRoot, docker) }, warning };
+  return { entry, handler, context: { esm, runtimeAlias: runtimeAlias(projectRoot, docker), otelApiAlias: otelApiAlias(projectRoot, docker) }, warning };
 }
 
 /**

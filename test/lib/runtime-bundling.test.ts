@@ -8,10 +8,12 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import {
   BUNDLING_DEFAULTS,
   ESM_REQUIRE_BANNER,
+  OTEL_API_SPECIFIER,
   RUNTIME_SPECIFIER,
   bundlingOptions,
   bundlingProjectRoot,
   generatedEntryDirectory,
+  otelApiAlias,
   runtimeAlias,
   runtimeEntryPath,
   writeWrapperEntry,
@@ -68,6 +70,51 @@ describe('bundlingOptions', () => {
     const own = { '--alias': ['datadog-lambda-ts/runtime=./mine'] };
     expect(bundlingOptions({ esbuildArgs: own }, { runtimeAlias: '/rt' }).esbuildArgs).toEqual(own);
     expect(bundlingOptions().esbuildArgs).toBeUndefined();
+  });
+
+  it('aliases the OpenTelemetry API next to the runtime; an alias of the user\'s for either wins', () => {
+    const context = { runtimeAlias: '/rt', otelApiAlias: '/api' };
+    expect(bundlingOptions({}, context).esbuildArgs).toEqual({ '--alias': ['datadog-lambda-ts/runtime=/rt', '@opentelemetry/api=/api'] });
+    expect(bundlingOptions({}, { otelApiAlias: '/api' }).esbuildArgs).toEqual({ '--alias': '@opentelemetry/api=/api' });
+    expect(bundlingOptions({ esbuildArgs: { '--alias': '@opentelemetry/api=./my-api' } }, context).esbuildArgs).toEqual({
+      '--alias': ['datadog-lambda-ts/runtime=/rt', '@opentelemetry/api=./my-api'],
+    });
+  });
+});
+
+describe('otelApiAlias', () => {
+  /** A project under the repository's cdk.out with `@opentelemetry/api` installed from `manifest`. */
+  function projectWithApi(manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
+    const dir = userProject({ 'package.json': '{}' });
+    const api = path.join(dir, 'node_modules', '@opentelemetry', 'api');
+    mkdirSync(api, { recursive: true });
+    writeFileSync(path.join(api, 'package.json'), JSON.stringify({ name: OTEL_API_SPECIFIER, main: 'main.js', ...manifest }));
+    writeFileSync(path.join(api, 'main.js'), '');
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(api, name)), { recursive: true });
+      writeFileSync(path.join(api, name), text);
+    }
+    return dir;
+  }
+
+  it("is the installed API's esnext build directory, mounted under /asset-input in Docker", () => {
+    const esnext = path.join(REPO_ROOT, 'node_modules', '@opentelemetry', 'api', 'build', 'esnext');
+    expect(otelApiAlias(REPO_ROOT, false)).toBe(esnext);
+    expect(existsSync(path.join(esnext, 'index.js'))).toBe(true);
+    expect(otelApiAlias(REPO_ROOT, true)).toBe('/asset-input/node_modules/@opentelemetry/api/build/esnext');
+  });
+
+  it('is undefined for an API without an esnext build (1.10 and later), or with its build missing', () => {
+    expect(otelApiAlias(projectWithApi({ version: '1.10.0', exports: { '.': { default: './main.js' } } }), false)).toBeUndefined();
+    expect(otelApiAlias(projectWithApi({ version: '1.9.0', esnext: 'build/esnext/index.js' }), false)).toBeUndefined();
+    const complete = projectWithApi({ version: '1.9.0', esnext: 'build/esnext/index.js' }, { 'build/esnext/index.js': '' });
+    expect(otelApiAlias(complete, false)).toBe(path.join(complete, 'node_modules', '@opentelemetry', 'api', 'build', 'esnext'));
+  });
+
+  it('is undefined when the API is not installed, or lies outside the project root under Docker', () => {
+    expect(otelApiAlias(mkdtempSync(path.join(tmpdir(), 'no-api-')), false)).toBeUndefined();
+    // test/ resolves the API in the repository's node_modules, above it: Docker mounts test/ only.
+    expect(otelApiAlias(path.join(REPO_ROOT, 'test'), true)).toBeUndefined();
   });
 });
 
@@ -176,6 +223,11 @@ describe('DatadogTracedFunction bundling (real esbuild)', () => {
     const map = JSON.parse(readFileSync(path.join(assetDir, 'index.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
     expect(map.sources.some((source) => source.endsWith('runtime/invocation/wrap-handler.ts'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
+
+    // AND the OpenTelemetry API is its ES2017 build, not the ES5 one bundlers pick by default:
+    // the ES5 build's iteration helpers (`__read`, `__spreadArray`) are the bundle's only readers
+    // of `[Symbol.iterator]` (4 of them without the alias)
+    expect(bundle.split('Symbol.iterator]').length - 1).toBe(0);
 
     // AND the bundled handler runs, returning the user's result
     const run = invoke(path.join(assetDir, 'index.js'), { orderId: 'o-1' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pkg from '../../package.json';
 import { ExtensionEmulator } from '../../runtime/testing';
 import { LIBRARY_VERSION } from '../../runtime/version';
-import { bundleWrappedHandler } from '../../scripts/wrapped-handler-bundle';
+import { BUNDLE_GUARD_BYTES, bundleWrappedHandler } from '../../scripts/wrapped-handler-bundle';
 import { invokeBundle } from '../helpers/run-bundle';
 
 describe('the runtime bundle', () => {
@@ -24,11 +24,11 @@ describe('the runtime bundle', () => {
 
   // Issue #10's budget is 120 KB with every integration in. What a user gets, self-bundling from
   // the published package, is 121,324 B since start- and end-invocation can be pipelined
-  // (test/package holds it to 122,000 B). Built from the sources, as here, the OpenTelemetry API
-  // resolves to its ES5 build and the bundle is larger: 126,147 B (`npx tsx
+  // (test/package holds it to 122,000 B). Built from the sources as the construct builds them,
+  // as here (the OpenTelemetry API 1.9 aliased to its ES2017 build), it is 120,974 B (`npx tsx
   // scripts/bundle-size.ts`). A guard against growth, not the goal.
-  it('stays within 124 KiB minified when built from the sources', () => {
-    expect(readFileSync(outfile).length).toBeLessThanOrEqual(124 * 1024);
+  it('stays within 122 KB minified when built from the sources', () => {
+    expect(readFileSync(outfile).length).toBeLessThanOrEqual(BUNDLE_GUARD_BYTES);
   });
 
   it('leaves nothing running after an invocation with the extension present: the process exits by itself', async () => {
