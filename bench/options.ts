@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly nodeHttpLifecycle: boolean;
   /** Also count the cold start's instructions under valgrind callgrind. */
   readonly instructions: boolean;
+  /** Whole measurements in a row (every Node each time), summarized by the median of their ratios. */
+  readonly repeat: number;
 }
 
 /** The Node majors fetched from the npm registry (`node-linux-<arch>`) when no `--node` is given. */
@@ -39,7 +41,7 @@ export function downloadedNodePath(major: number): string {
 /** The Node binaries measured when no `--node` is given: this machine's and the 22 and 24 downloads. */
 export const DEFAULT_NODES: readonly string[] = [process.execPath, ...DOWNLOADED_NODE_MAJORS.map(downloadedNodePath)];
 
-const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>] [--invocations <n>] [--warm-runs <n>] [--profile]
+const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>] [--invocations <n>] [--warm-runs <n>] [--profile] [--baseline <ref>] [--repeat <n>]
   --node <path>      a Node binary to measure (repeatable; default: ${DEFAULT_NODES.join(', ')})
   --quick            fewer samples (cold 8, invocations 500): a smoke run in about a minute
   --cold <n>         cold samples per scenario (default 20, after 3 warm-up rounds)
@@ -49,7 +51,9 @@ const USAGE = `usage: npm run bench -- [--node <path>]... [--quick] [--cold <n>]
   --intake-delay <ms>  the stand-in holds each trace-intake answer back (diagnostic: who awaits the flush?)
   --node-http-lifecycle  the stand-in serves the lifecycle API with Node's http server (≈ 100 µs more per request than a native server)
   --instructions     also count init and first-invocation instructions under valgrind (repeatable under load; minutes per Node)
-  --baseline <ref>   also measure the runtime at a git ref (a commit, a tag, main~3), CJS, interleaved with ours: what a change bought`;
+  --baseline <ref>   also measure the runtime at a git ref (a commit, a tag, main~3), CJS, interleaved with ours: what a change bought
+  --repeat <n>       run the whole measurement n times (every Node each time) and add the median of each goal's ratios across runs:
+                     single runs on a shared VM move by ±10–30 %`;
 
 /** Parses argv (without `node script`); exits with the usage text on `--help` or a bad flag. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -63,6 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let intakeDelayMs = 0;
   let nodeHttpLifecycle = false;
   let baseline: string | undefined;
+  let repeat = 1;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = () => {
@@ -80,6 +85,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === '--intake-delay') intakeDelayMs = positiveInteger(flag, value());
     else if (flag === '--node-http-lifecycle') nodeHttpLifecycle = true;
     else if (flag === '--baseline') baseline = value();
+    else if (flag === '--repeat') repeat = positiveInteger(flag, value());
     else if (flag === '--help' || flag === '-h') fail();
     else fail(`unknown option ${flag}`);
   }
@@ -97,6 +103,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     nodeHttpLifecycle,
     instructions,
     baseline,
+    repeat,
   };
 }
 

@@ -43,6 +43,8 @@ export interface GoalCheck {
   readonly datadog: number;
   readonly unit: 'ms' | 'µs' | 'MB' | 'KB';
   readonly goal: string;
+  /** For a goal on the ratio to Datadog: the largest ratio that passes. */
+  readonly factor?: number;
   readonly pass: boolean;
 }
 
@@ -131,6 +133,7 @@ function goals(s: Partial<Record<ScenarioId, ScenarioSummary>>, bundle: Artefact
       datadog: d,
       unit,
       goal: `≤ ${factor.toFixed(2)}× Datadog`,
+      factor,
       pass: o <= d * factor,
     });
     checks.push(
@@ -221,6 +224,43 @@ function formatVersusBaseline(ours: ScenarioSummary, baseline: ScenarioSummary):
     return [measure, `${fixed(o, digits)} ${unit}`, `${fixed(b, digits)} ${unit}`, `${fixed(o / b, 3)}×`];
   });
   return [`ours (esbuild CJS) vs ${baseline.label}, same run`, table(['measure', 'ours', 'baseline', 'ratio'], cells)].join('\n');
+}
+
+/** A ratio goal over several runs: the ratio of each run, and their median, which decides. */
+export interface GoalAcrossRuns {
+  readonly version: string;
+  readonly measure: string;
+  readonly goal: string;
+  readonly ratios: number[];
+  readonly median: number;
+  readonly pass: boolean;
+}
+
+/**
+ * The ratio goals of repeated runs, per Node version and measure, in the order of the first run.
+ * Each ratio is ours / Datadog's within one run; the median across runs decides.
+ */
+export function goalsAcrossRuns(summaries: readonly NodeSummary[]): GoalAcrossRuns[] {
+  const byKey = new Map<string, { version: string; check: GoalCheck; ratios: number[] }>();
+  for (const summary of summaries) {
+    for (const check of summary.goals) {
+      if (check.factor === undefined) continue;
+      const key = `${summary.version}\u0000${check.measure}`;
+      const entry = byKey.get(key) ?? { version: summary.version, check, ratios: [] };
+      entry.ratios.push(check.ours / check.datadog);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()].map(({ version, check, ratios }) => {
+    const middle = median(ratios);
+    return { version, measure: check.measure, goal: check.goal, ratios, median: middle, pass: middle <= check.factor! };
+  });
+}
+
+/** The printed table of `goalsAcrossRuns`. */
+export function formatAcrossRuns(goals: readonly GoalAcrossRuns[], runs: number): string {
+  const rows = goals.map((g) => [`${g.version} ${g.measure}`, g.ratios.map((r) => `${fixed(r, 3)}×`).join(' '), `${fixed(g.median, 3)}×`, g.goal, g.pass ? 'PASS' : 'FAIL']);
+  return [`Goals across ${runs} runs: ours / Datadog in each run, and the median`, table(['Node, measure', 'each run', 'median', 'goal', ''], rows)].join('\n');
 }
 
 /** The printed sizes table. */

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { measureNode, nodeVersions, type NodeMeasurement } from './measure';
 import { DOWNLOADED_NODE_MAJORS, parseOptions, type BenchOptions } from './options';
 import { buildBaselineBundle, buildBundles, buildDatadogBundle, ensureDatadogInstall, ensureNodeBinary, fileSize, installedSize, writeFixtures, type ArtefactSize } from './prepare';
-import { formatNode, formatSizes, summarizeNode } from './report';
+import { formatAcrossRuns, formatNode, formatSizes, goalsAcrossRuns, summarizeNode } from './report';
 import { runPhaseProfile, formatPhaseProfile, type PhaseProfile } from './profile';
 import { formatInstructions, measureInstructions, type InstructionCounts } from './instructions';
 import { ddTraceMajorFor, paths } from './workspace';
@@ -54,8 +54,12 @@ async function inner(options: BenchOptions): Promise<void> {
   execFileSync('ip', ['link', 'set', 'lo', 'up']);
   execFileSync('mount', ['--bind', paths.fakeOpt, '/opt']);
   const raw: RawResults = { nodes: [], profiles: [], instructions: [] };
+  // Every Node in each run, so a slow spell of the machine lands on all of them, not on one.
+  for (let run = 0; run < options.repeat; run += 1) {
+    for (const node of options.nodes) raw.nodes.push(await measureNode(node, options));
+  }
+  // Diagnostics, once: the profile and the instruction counts do not need repeating.
   for (const node of options.nodes) {
-    raw.nodes.push(await measureNode(node, options));
     if (options.profile) raw.profiles.push(await runPhaseProfile(node, options));
     if (options.instructions) raw.instructions.push(await measureInstructions(node, options.baseline));
   }
@@ -85,7 +89,11 @@ async function main(): Promise<void> {
 
   const lifecycle = options.nodeHttpLifecycle ? "Node's http server (--node-http-lifecycle)" : 'a raw HTTP/1.1 responder, as fast as a native server';
   const out = [`datadog-lambda-ts bench · ${machine.cpu} ×${machine.cores} · kernel ${machine.kernel} · extension stand-in's lifecycle API: ${lifecycle}`, ''];
-  for (const summary of summaries) out.push(formatNode(summary, options.coldSamples, options.invocations * options.warmRuns), '');
+  summaries.forEach((summary, index) => {
+    if (options.repeat > 1 && index % options.nodes.length === 0) out.push(`##### run ${index / options.nodes.length + 1} of ${options.repeat}`, '');
+    out.push(formatNode(summary, options.coldSamples, options.invocations * options.warmRuns), '');
+  });
+  if (options.repeat > 1) out.push(formatAcrossRuns(goalsAcrossRuns(summaries), options.repeat), '');
   out.push(formatSizes(sizes), '');
   for (const profile of raw.profiles) out.push(formatPhaseProfile(profile), '');
   for (const counts of raw.instructions) out.push(formatInstructions(counts), '');
