@@ -58,16 +58,34 @@ export function setExtractStyles(styles: readonly PropagationStyle[]): void {
 
 /** Header lookup that tolerates any name casing and array values. */
 function headerGetter(headers: HeaderBag): (name: string) => string | undefined {
+  let scanned = false;
   let lowered: Map<string, unknown> | undefined;
   return (name) => {
     let value = headers[name];
     if (value === undefined) {
-      lowered ??= new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-      value = lowered.get(name);
+      if (!scanned) {
+        scanned = true;
+        lowered = mixedCaseNames(headers);
+      }
+      value = lowered?.get(name);
     }
     if (Array.isArray(value)) value = value[0];
     return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
   };
+}
+
+/**
+ * The headers whose names are not lower-case, by lower-cased name (API Gateway REST events keep
+ * the caller's case). Undefined when every name is: the usual bag copies nothing, and a name
+ * missing from it is simply missing.
+ */
+function mixedCaseNames(headers: HeaderBag): Map<string, unknown> | undefined {
+  let lowered: Map<string, unknown> | undefined;
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if (lower !== name) (lowered ??= new Map()).set(lower, headers[name]);
+  }
+  return lowered;
 }
 
 function extractDatadog(get: (name: string) => string | undefined): DatadogTraceContext | undefined {

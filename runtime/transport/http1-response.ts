@@ -1,7 +1,12 @@
 /**
- * Incremental parser of one HTTP/1.1 response, as the extension's hyper server writes them:
+ * Incremental parser of HTTP/1.1 responses, as the extension's hyper server writes them:
  * a status line, headers, and a body framed by Content-Length, chunked encoding, or the end
- * of the connection. Throws on anything malformed; the caller drops the connection.
+ * of the connection. Several responses may arrive back to back on one connection
+ * (pipelining): `push` returns the first, `next` each following one. Throws on anything
+ * malformed; the caller drops the connection.
+ *
+ * It reads the received bytes in place, by offset: on the warm path (two tiny pipelined
+ * answers in one chunk) it copies no buffer, splits no array and makes no parser per answer.
  */
 export interface ParsedResponse {
   readonly status: number;
@@ -23,59 +28,65 @@ interface Head {
 
 const MAX_HEAD_BYTES = 16 * 1024;
 const CRLF = '\r\n';
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})/;
 
 export class ResponseParser {
-  #pending: Buffer = Buffer.alloc(0);
+  /** Received bytes; those before `#offset` are consumed. */
+  #buffer: Buffer | undefined;
+  #offset = 0;
   #head: Head | undefined;
-  readonly #body: Buffer[] = [];
+  #body: Buffer[] = [];
   #bodyBytes = 0;
   /** True once any byte has arrived: a request that got no byte back may safely be retried. */
   receivedAny = false;
 
   constructor(private readonly maxBodyBytes: number) {}
 
-  /** Feeds bytes; returns the response once complete. */
+  /** Feeds bytes; returns the response in progress once complete. */
   push(chunk: Buffer): ParsedResponse | undefined {
     this.receivedAny = true;
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
-    if (!this.#head && !this.parseHead()) return undefined;
-    return this.parseBody();
+    const pending = this.#buffer !== undefined && this.#offset < this.#buffer.length;
+    this.#buffer = pending ? Buffer.concat([this.#buffer!.subarray(this.#offset), chunk]) : chunk;
+    this.#offset = 0;
+    return this.parse();
   }
 
-  /** Bytes received past the end of the completed response: the start of the next one (pipelining). */
-  rest(): Buffer {
-    return this.#pending;
+  /** The next response, when the bytes already received complete one (pipelining). */
+  next(): ParsedResponse | undefined {
+    return this.#buffer !== undefined && this.#offset < this.#buffer.length ? this.parse() : undefined;
   }
 
   /** The peer closed the connection: completes a body framed by the connection's end. */
   end(): ParsedResponse | undefined {
     if (this.#head?.framing.kind !== 'close') return undefined;
-    this.keep(this.#pending);
+    this.keep(this.#buffer!.length);
     return this.complete();
   }
 
+  private parse(): ParsedResponse | undefined {
+    if (!this.#head && !this.parseHead()) return undefined;
+    return this.parseBody();
+  }
+
   private parseHead(): boolean {
+    const buffer = this.#buffer!;
     for (;;) {
-      const end = this.#pending.indexOf('\r\n\r\n');
+      const end = buffer.indexOf(HEAD_END, this.#offset);
       if (end < 0) {
-        if (this.#pending.length > MAX_HEAD_BYTES) throw new Error('response head too large');
+        if (buffer.length - this.#offset > MAX_HEAD_BYTES) throw new Error('response head too large');
         return false;
       }
-      const lines = this.#pending.toString('latin1', 0, end).split(CRLF);
-      this.#pending = this.#pending.subarray(end + 4);
-      const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
-      if (!statusLine) throw new Error(`malformed status line: ${JSON.stringify((lines[0] ?? '').slice(0, 40))}`);
+      const text = buffer.toString('latin1', this.#offset, end);
+      this.#offset = end + 4;
+      const lineEnd = text.indexOf(CRLF);
+      const statusText = lineEnd < 0 ? text : text.slice(0, lineEnd);
+      const statusLine = STATUS_LINE.exec(statusText);
+      if (!statusLine) throw new Error(`malformed status line: ${JSON.stringify(statusText.slice(0, 40))}`);
       const status = Number(statusLine[2]);
       // A 1xx interim response (we never ask for one) is followed by the real one.
       if (status < 200) continue;
-      const headers: Record<string, string> = {};
-      for (const line of lines.slice(1)) {
-        const colon = line.indexOf(':');
-        if (colon <= 0) throw new Error('malformed header line');
-        const name = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-      }
+      const headers = parseHeaders(text, lineEnd);
       const connection = headers.connection?.toLowerCase() ?? '';
       const keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
       this.#head = { status, headers, keepAlive, framing: framingOf(status, headers) };
@@ -84,57 +95,81 @@ export class ResponseParser {
   }
 
   private parseBody(): ParsedResponse | undefined {
-    const head = this.#head!;
-    const framing = head.framing;
+    const framing = this.#head!.framing;
+    const buffer = this.#buffer!;
     if (framing.kind === 'close') {
-      this.keep(this.#pending);
-      this.#pending = Buffer.alloc(0);
+      this.keep(buffer.length);
       return undefined;
     }
     if (framing.kind === 'length') {
-      const take = Math.min(framing.remaining, this.#pending.length);
-      this.keep(this.#pending.subarray(0, take));
-      this.#pending = this.#pending.subarray(take);
+      const take = Math.min(framing.remaining, buffer.length - this.#offset);
+      this.keep(this.#offset + take);
       framing.remaining -= take;
       return framing.remaining === 0 ? this.complete() : undefined;
     }
     for (;;) {
-      const lineEnd = this.#pending.indexOf(CRLF);
+      const lineEnd = buffer.indexOf(CRLF, this.#offset, 'latin1');
       if (lineEnd < 0) return undefined;
-      const size = parseInt(this.#pending.toString('latin1', 0, lineEnd).split(';')[0].trim(), 16);
+      const size = parseInt(buffer.toString('latin1', this.#offset, lineEnd).split(';')[0].trim(), 16);
       if (!Number.isFinite(size) || size < 0) throw new Error('malformed chunk size');
       if (size === 0) {
         // The last chunk: then either CRLF, or trailers ending in an empty line.
-        const rest = this.#pending.subarray(lineEnd + 2);
-        if (rest.length < 2) return undefined;
-        let end = 2;
-        if (rest[0] !== 13 || rest[1] !== 10) {
-          const trailersEnd = rest.indexOf('\r\n\r\n');
+        const after = lineEnd + 2;
+        if (buffer.length - after < 2) return undefined;
+        let end = after + 2;
+        if (buffer[after] !== 13 || buffer[after + 1] !== 10) {
+          const trailersEnd = buffer.indexOf(HEAD_END, after);
           if (trailersEnd < 0) return undefined;
           end = trailersEnd + 4;
         }
-        this.#pending = rest.subarray(end);
+        this.#offset = end;
         return this.complete();
       }
       const chunkEnd = lineEnd + 2 + size;
-      if (this.#pending.length < chunkEnd + 2) return undefined;
-      this.keep(this.#pending.subarray(lineEnd + 2, chunkEnd));
-      this.#pending = this.#pending.subarray(chunkEnd + 2);
+      if (buffer.length < chunkEnd + 2) return undefined;
+      this.#offset = lineEnd + 2;
+      this.keep(chunkEnd);
+      this.#offset = chunkEnd + 2;
     }
   }
 
-  /** Keeps body bytes up to the cap; framing is still followed past it. */
-  private keep(bytes: Buffer): void {
-    if (bytes.length === 0) return;
+  /** Consumes the bytes up to `end` as body, keeping them up to the cap; framing is still followed past it. */
+  private keep(end: number): void {
+    const length = end - this.#offset;
+    if (length <= 0) return;
     const room = this.maxBodyBytes - this.#bodyBytes;
-    if (room > 0) this.#body.push(bytes.length > room ? bytes.subarray(0, room) : bytes);
-    this.#bodyBytes += bytes.length;
+    if (room > 0) this.#body.push(this.#buffer!.subarray(this.#offset, this.#offset + Math.min(length, room)));
+    this.#bodyBytes += length;
+    this.#offset = end;
   }
 
+  /** The response, and a fresh state for the next one on the connection. */
   private complete(): ParsedResponse {
-    const head = this.#head!;
-    return { status: head.status, headers: head.headers, body: Buffer.concat(this.#body).toString('utf8'), keepAlive: head.keepAlive };
+    const { status, headers, keepAlive } = this.#head!;
+    const parts = this.#body;
+    const body = parts.length === 0 ? '' : parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8');
+    this.#head = undefined;
+    this.#body = [];
+    this.#bodyBytes = 0;
+    return { status, headers, body, keepAlive };
   }
+}
+
+/** The header lines of a response head `text` whose status line ends at `from` (-1: none). */
+function parseHeaders(text: string, from: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let start = from; start >= 0; ) {
+    const lineStart = start + 2;
+    const lineEnd = text.indexOf(CRLF, lineStart);
+    const line = lineEnd < 0 ? text.slice(lineStart) : text.slice(lineStart, lineEnd);
+    start = lineEnd;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error('malformed header line');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return headers;
 }
 
 function framingOf(status: number, headers: Record<string, string>): BodyFraming {

@@ -93,14 +93,12 @@ export function loopbackPipeline(requests: readonly LoopbackRequest[]): Promise<
   });
   // Each answer settles as it arrives: the first need not wait for the last.
   const onAnswer = (index: number, response: LoopbackResponse) => answers[index].resolve(response);
-  context
-    .with(suppressTracing(context.active()), () =>
-      attempt(requests, onAnswer).catch((error: RequestError) => {
-        // A socket kept alive across a Lambda freeze may have been closed by the peer meanwhile.
-        if (error.retryable) return attempt(requests, onAnswer);
-        throw error;
-      }),
-    )
+  attempt(requests, onAnswer)
+    .catch((error: RequestError) => {
+      // A socket kept alive across a Lambda freeze may have been closed by the peer meanwhile.
+      if (error.retryable) return attempt(requests, onAnswer);
+      throw error;
+    })
     // Answers already in stay resolved; the others fail with the connection.
     .catch((error: Error) => answers.forEach((answer) => answer.reject(error)));
   return answers.map((answer) => answer.promise);
@@ -148,7 +146,9 @@ function targetOf(url: string): Target {
 }
 
 function connect(origin: Origin): Net.Socket {
-  const socket = builtin<typeof Net>('node:net').connect({ host: origin.host, port: origin.port });
+  // OTel and Datadog net instrumentations trace the connect; writes to an open socket they do
+  // not see. The socket's callbacks keep this context.
+  const socket = context.with(suppressTracing(context.active()), () => builtin<typeof Net>('node:net').connect({ host: origin.host, port: origin.port }));
   socket.setNoDelay(true);
   socket.once('connect', () => {
     origin.connected = true;
@@ -195,7 +195,7 @@ function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number,
   const socket = pooled.socket;
   return new Promise((resolve, reject) => {
     let answered = 0;
-    let parser = new ResponseParser(MAX_RESPONSE_BYTES);
+    const parser = new ResponseParser(MAX_RESPONSE_BYTES);
     let settled = false;
     // A server may answer before the whole request is written (an early 413, say): such a
     // socket is mid-request and must not serve another one.
@@ -225,11 +225,7 @@ function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number,
     const onData = (chunk: Buffer) => {
       try {
         // One chunk may hold several answers, or the end of one and the start of the next.
-        for (let response = parser.push(chunk); response && answer(response); ) {
-          const rest = parser.rest();
-          parser = new ResponseParser(MAX_RESPONSE_BYTES);
-          response = rest.length > 0 ? parser.push(rest) : undefined;
-        }
+        for (let response = parser.push(chunk); response && answer(response); response = parser.next());
       } catch (error) {
         finish(withCode(error, 'EPROTO'));
       }

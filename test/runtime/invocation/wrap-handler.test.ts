@@ -256,22 +256,28 @@ describe('wrapHandler against the extension emulator', () => {
     expect(extension.ends).toHaveLength(0);
   });
 
-  it('makes its own calls to the extension with tracing suppressed, so instrumentations skip them', async () => {
-    // An HTTP or net instrumentation checks isTracingSuppressed(context.active()) when the request goes out.
-    const suppressedAtWrite: string[] = [];
+  it('opens its connections to the extension with tracing suppressed, so net instrumentations skip them', async () => {
+    // OTel's and Datadog's net instrumentations trace a socket's connect (isTracingSuppressed is
+    // checked then); writes to an open socket they do not see.
+    const suppressedAtConnect: string[] = [];
     const net = (process as unknown as { getBuiltinModule(id: string): typeof Net }).getBuiltinModule('node:net');
-    const realWrite = net.Socket.prototype.write;
-    const spy = jest.spyOn(net.Socket.prototype, 'write').mockImplementation(function (this: Net.Socket, ...args: unknown[]) {
-      const text = Buffer.isBuffer(args[0]) ? args[0].toString('latin1', 0, 40) : String(args[0]);
-      if (/^(POST|PUT) /.test(text)) suppressedAtWrite.push(`${text.split(' ')[1]}:${isTracingSuppressed(otelContext.active())}`);
-      return (realWrite as (...a: unknown[]) => boolean).apply(this, args);
+    const realConnect = net.Socket.prototype.connect;
+    const spy = jest.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: Net.Socket, ...args: unknown[]) {
+      const options = args[0] as { port?: number };
+      suppressedAtConnect.push(`${options.port}:${isTracingSuppressed(otelContext.active())}`);
+      return (realConnect as (...a: unknown[]) => Net.Socket).apply(this, args);
     });
+    // A fresh extension: no pooled connection to it yet.
+    const fresh = await ExtensionEmulator.start();
     try {
-      await wrapHandler(withChildSpans, options)({}, lambdaContext());
+      await wrapHandler(withChildSpans, { ...options, ...fresh.config() })({}, lambdaContext());
     } finally {
       spy.mockRestore();
+      await fresh.close();
     }
-    expect(suppressedAtWrite.sort()).toEqual(['/lambda/end-invocation:true', '/lambda/start-invocation:true', '/v0.4/traces:true']);
+    expect(fresh.ends).toHaveLength(1);
+    expect(suppressedAtConnect.length).toBeGreaterThan(0);
+    expect(suppressedAtConnect.every((entry) => entry.endsWith(':true'))).toBe(true);
   });
 
   it('leaves no active context behind after the invocation', async () => {

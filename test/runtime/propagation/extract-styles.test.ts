@@ -29,3 +29,20 @@ describe('extractFromHeaders follows DD_TRACE_PROPAGATION_STYLE_EXTRACT', () => 
     expect(extractFromHeaders({ traceparent: BOTH.traceparent })).toBeUndefined();
   });
 });
+
+describe('extractFromHeaders reads header names in any case', () => {
+  it('finds Datadog and W3C headers whatever their case (API Gateway REST keeps the caller\'s)', () => {
+    // GIVEN the same carriers, names as a client may have cased them
+    const datadog = { 'X-Datadog-Trace-Id': '12', 'X-DATADOG-PARENT-ID': '34', 'x-datadog-sampling-priority': '2', Host: 'example.com' };
+    const w3c = { Traceparent: BOTH.traceparent, Accept: '*/*' };
+
+    // THEN each is read as its lower-case form is
+    expect(extractFromHeaders(datadog)).toMatchObject({ traceId: '0000000000000000000000000000000c', parentId: '0000000000000022', samplingPriority: 2 });
+    expect(extractFromHeaders(w3c)?.traceId).toBe('0000000000000000000000000000abcd');
+  });
+
+  it('prefers the exact lower-case name and finds nothing in a bag without the headers', () => {
+    expect(extractFromHeaders({ 'x-datadog-trace-id': '12', 'X-Datadog-Trace-Id': '99', 'x-datadog-parent-id': '34' })?.traceId).toBe('0000000000000000000000000000000c');
+    expect(extractFromHeaders({ accept: '*/*', 'user-agent': 'curl/8' })).toBeUndefined();
+  });
+});

@@ -18,13 +18,24 @@ describe('ResponseParser', () => {
     expect(feed(new ResponseParser(1024), 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: t\r\n\r\n')).toMatchObject({ body: 'ok' });
   });
 
-  it('leaves the bytes after a complete response for the next one (pipelining)', () => {
+  it('reads the responses that follow a complete one (pipelining), within a chunk and across chunks', () => {
     const lengthFramed = new ResponseParser(64);
-    expect(feed(lengthFramed, 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1 202')).toMatchObject({ body: '{}' });
-    expect(lengthFramed.rest().toString('latin1')).toBe('HTTP/1.1 202');
+    expect(feed(lengthFramed, 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1 202 Accepted\r\ncontent-length: 3\r\n\r\nabcHTTP/1.1 2')).toMatchObject({ status: 200, body: '{}' });
+    expect(lengthFramed.next()).toMatchObject({ status: 202, body: 'abc' });
+    expect(lengthFramed.next()).toBeUndefined();
+    expect(feed(lengthFramed, '04 No Content\r\n\r\n')).toMatchObject({ status: 204, body: '' });
+    expect(lengthFramed.next()).toBeUndefined();
     const chunked = new ResponseParser(64);
-    expect(feed(chunked, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: t\r\n\r\nHTTP/1.1')).toMatchObject({ body: 'ok' });
-    expect(chunked.rest().toString('latin1')).toBe('HTTP/1.1');
+    expect(feed(chunked, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: t\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n')).toMatchObject({ body: 'ok' });
+    expect(chunked.next()).toBeUndefined();
+    expect(feed(chunked, '!')).toMatchObject({ status: 200, body: '!' });
+  });
+
+  it('decodes a UTF-8 body split across chunks inside a character', () => {
+    const parser = new ResponseParser(64);
+    const bytes = Buffer.concat([Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-length: 4\r\n\r\n', 'latin1'), Buffer.from('é€', 'utf8').subarray(0, 4)]);
+    expect(parser.push(bytes.subarray(0, bytes.length - 3))).toBeUndefined();
+    expect(parser.push(bytes.subarray(bytes.length - 3))).toMatchObject({ status: 400, body: 'é\uFFFD' });
   });
 
   it('reads to the end of the connection when nothing frames the body', () => {

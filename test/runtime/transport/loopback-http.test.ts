@@ -1,6 +1,9 @@
+import { context } from '@opentelemetry/api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { loopbackPipeline, loopbackRequest } from '../../../runtime/transport/loopback-http';
+import { Socket as NetSocket, type AddressInfo, type Socket } from 'node:net';
+import { LambdaContextManager } from '../../../runtime/tracing/context-manager';
+import { isTracingSuppressed } from '../../../runtime/tracing/suppress-tracing';
+import { loopbackPipeline, loopbackRequest, preconnect } from '../../../runtime/transport/loopback-http';
 
 describe('loopbackRequest', () => {
   let handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -228,6 +231,34 @@ describe('loopbackRequest', () => {
       await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
       await server.close();
     });
+  });
+
+  it('opens its connections, ahead of time or on demand, in a context net instrumentations skip', async () => {
+    // GIVEN an active context manager, and a spy where net instrumentations hook in
+    context.setGlobalContextManager(new LambdaContextManager());
+    const suppressed: boolean[] = [];
+    const original = NetSocket.prototype.connect;
+    NetSocket.prototype.connect = function (this: NetSocket, ...args: unknown[]) {
+      suppressed.push(isTracingSuppressed(context.active()));
+      return (original as (...a: unknown[]) => NetSocket).apply(this, args);
+    } as typeof original;
+    // (a server of its own: no idle connection to reuse)
+    const fresh = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => fresh.listen(0, '127.0.0.1', resolve));
+    const freshUrl = `http://127.0.0.1:${(fresh.address() as AddressInfo).port}`;
+    try {
+      // WHEN one connection is opened ahead and more on demand (concurrent requests)
+      preconnect(`${freshUrl}/ahead`);
+      await Promise.all([1, 2, 3].map(() => loopbackRequest({ url: `${freshUrl}/on-demand`, headers: {}, body: '', timeoutMs: 1000 })));
+    } finally {
+      NetSocket.prototype.connect = original;
+      context.disable();
+      fresh.closeAllConnections();
+      await new Promise<void>((resolve) => fresh.close(() => resolve()));
+    }
+    // THEN every connect ran with tracing suppressed
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed.every(Boolean)).toBe(true);
   });
 
   it('rejects at once when nothing listens', async () => {
