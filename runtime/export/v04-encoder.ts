@@ -116,6 +116,7 @@ class Writer {
   }
 
   string(value: string): void {
+    if (value.length < 32 && this.shortAscii(value)) return;
     const length = Buffer.byteLength(value);
     this.ensure(length + 5);
     if (length < 32) {
@@ -131,6 +132,26 @@ class Writer {
       this.#offset = this.#buffer.writeUInt32BE(length, this.#offset);
     }
     this.#offset += this.#buffer.write(value, this.#offset, 'utf8');
+  }
+
+  /**
+   * A string of under 32 ASCII characters as a fixstr, written byte by byte: most keys and
+   * values are, and two calls into C++ per string (`byteLength`, `write`) were most of the
+   * encoding time. False, having written nothing, at the first non-ASCII character.
+   */
+  private shortAscii(value: string): boolean {
+    const length = value.length;
+    this.ensure(length + 1);
+    const buffer = this.#buffer;
+    const start = this.#offset + 1;
+    for (let i = 0; i < length; i += 1) {
+      const code = value.charCodeAt(i);
+      if (code > 0x7f) return false;
+      buffer[start + i] = code;
+    }
+    buffer[this.#offset] = 0xa0 | length;
+    this.#offset = start + length;
+    return true;
   }
 
   /** Always the full 0xcf form, clamped to the u64 range (negatives become 0). */
