@@ -64,10 +64,21 @@ interface Target {
   readonly hostHeader: string;
 }
 
+/**
+ * A connection and its listeners, attached once: they hand the socket's events to the
+ * exchange using it, and while it idles in the pool, forget it when the peer closes it.
+ */
 interface PooledSocket {
   readonly socket: Net.Socket;
-  /** While idle: forgets the socket if the peer closes it. */
-  onIdleClose?: () => void;
+  readonly origin: Origin;
+  /** The requests in flight on it; none while it idles in the pool. */
+  exchange?: Exchange;
+}
+
+interface Exchange {
+  onData(chunk: Buffer): void;
+  onError(error: Error): void;
+  onClose(): void;
 }
 
 type RequestError = NodeJS.ErrnoException & { retryable?: boolean };
@@ -111,7 +122,7 @@ export function loopbackPipeline(requests: readonly LoopbackRequest[]): Promise<
 export function preconnect(url: string): void {
   try {
     const { origin } = targetOf(url);
-    if (origin.idle.length === 0) release(origin, { socket: connect(origin) });
+    if (origin.idle.length === 0) release(connect(origin));
   } catch {
     // an unusable URL is reported by the request that needs it
   }
@@ -145,7 +156,7 @@ function targetOf(url: string): Target {
   return target;
 }
 
-function connect(origin: Origin): Net.Socket {
+function connect(origin: Origin): PooledSocket {
   // OTel and Datadog net instrumentations trace the connect; writes to an open socket they do
   // not see. The socket's callbacks keep this context.
   const socket = context.with(suppressTracing(context.active()), () => builtin<typeof Net>('node:net').connect({ host: origin.host, port: origin.port }));
@@ -153,34 +164,37 @@ function connect(origin: Origin): Net.Socket {
   socket.once('connect', () => {
     origin.connected = true;
   });
-  return socket;
+  const pooled: PooledSocket = { socket, origin };
+  const closed = () => (pooled.exchange ? pooled.exchange.onClose() : forget(pooled));
+  socket
+    .on('data', (chunk: Buffer) => pooled.exchange?.onData(chunk))
+    .on('error', (error: Error) => (pooled.exchange ? pooled.exchange.onError(error) : forget(pooled)))
+    .on('close', closed)
+    .on('end', closed);
+  return pooled;
 }
 
-/** Returns a socket to the idle pool (unref'd, so it never keeps the process alive). */
-function release(origin: Origin, pooled: PooledSocket): void {
-  if (origin.idle.length >= MAX_IDLE_PER_ORIGIN || pooled.socket.destroyed) {
+/** Returns a socket to its origin's idle pool (unref'd, so it never keeps the process alive). */
+function release(pooled: PooledSocket): void {
+  pooled.exchange = undefined;
+  if (pooled.origin.idle.length >= MAX_IDLE_PER_ORIGIN || pooled.socket.destroyed) {
     pooled.socket.destroy();
     return;
   }
   pooled.socket.unref();
-  const forget = () => {
-    const index = origin.idle.indexOf(pooled);
-    if (index >= 0) origin.idle.splice(index, 1);
-    pooled.socket.destroy();
-  };
-  pooled.onIdleClose = forget;
-  pooled.socket.once('close', forget).once('end', forget).on('error', forget);
-  origin.idle.push(pooled);
+  pooled.origin.idle.push(pooled);
+}
+
+/** Drops a socket the peer closed (or that failed) while idle. */
+function forget(pooled: PooledSocket): void {
+  const index = pooled.origin.idle.indexOf(pooled);
+  if (index >= 0) pooled.origin.idle.splice(index, 1);
+  pooled.socket.destroy();
 }
 
 function acquire(origin: Origin): { pooled: PooledSocket; reused: boolean } {
   const pooled = origin.idle.pop();
-  if (pooled?.onIdleClose) {
-    pooled.socket.off('close', pooled.onIdleClose).off('end', pooled.onIdleClose).off('error', pooled.onIdleClose);
-    pooled.onIdleClose = undefined;
-  }
-  if (pooled) return { pooled, reused: true };
-  return { pooled: { socket: connect(origin) }, reused: false };
+  return pooled ? { pooled, reused: true } : { pooled: connect(origin), reused: false };
 }
 
 function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number, response: LoopbackResponse) => void): Promise<void> {
@@ -204,7 +218,7 @@ function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number,
       if (settled) return;
       settled = true;
       deadline.clear();
-      socket.off('data', onData).off('error', onError).off('close', onClose).off('end', onClose);
+      pooled.exchange = undefined;
       if (error) {
         socket.destroy();
         // Retry only what certainly did not reach a live server: a reused socket with no reply byte.
@@ -212,7 +226,7 @@ function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number,
         reject(error);
         return;
       }
-      if (keepAlive && written) release(target.origin, pooled);
+      if (keepAlive && written) release(pooled);
       else socket.destroy();
       resolve();
     };
@@ -239,7 +253,7 @@ function attempt(requests: readonly LoopbackRequest[], onAnswer: (index: number,
     const timeoutMs = Math.max(...requests.map((request) => request.timeoutMs));
     const deadline = freezeTolerantDeadline(timeoutMs, () => finish(withCode(new Error(`no response within ${timeoutMs} ms`), 'ETIMEDOUT')));
     socket.ref();
-    socket.on('data', onData).on('error', onError).once('close', onClose).once('end', onClose);
+    pooled.exchange = { onData, onError, onClose };
     try {
       writeRequests(socket, requests, (error) => {
         if (error || settled) return;

@@ -261,6 +261,42 @@ describe('loopbackRequest', () => {
     expect(suppressed.every(Boolean)).toBe(true);
   });
 
+  it('keeps one set of listeners on a reused connection, and forgets one the peer closes while idle', async () => {
+    // GIVEN a server of its own, and a hand on the client sockets it opens
+    const fresh = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => fresh.listen(0, '127.0.0.1', resolve));
+    const freshUrl = `http://127.0.0.1:${(fresh.address() as AddressInfo).port}`;
+    const opened: NetSocket[] = [];
+    const original = NetSocket.prototype.connect;
+    NetSocket.prototype.connect = function (this: NetSocket, ...args: unknown[]) {
+      opened.push(this);
+      return (original as (...a: unknown[]) => NetSocket).apply(this, args);
+    } as typeof original;
+    try {
+      // WHEN twenty requests go out one after the other
+      const request = () => loopbackRequest({ url: `${freshUrl}/x`, headers: {}, body: '', timeoutMs: 1000 });
+      await request();
+      const counts = (socket: NetSocket) => ['data', 'error', 'close', 'end'].map((event) => socket.listenerCount(event));
+      const afterFirst = counts(opened[0]);
+      for (let i = 0; i < 19; i += 1) await request();
+
+      // THEN they share one connection whose listeners did not pile up
+      expect(opened).toHaveLength(1);
+      expect(counts(opened[0])).toEqual(afterFirst);
+
+      // AND when the server closes it while idle, the next request opens another and succeeds
+      const closed = new Promise((resolve) => opened[0].once('close', resolve));
+      fresh.closeIdleConnections();
+      await closed;
+      await expect(request()).resolves.toMatchObject({ status: 200 });
+      expect(opened).toHaveLength(2);
+    } finally {
+      NetSocket.prototype.connect = original;
+      fresh.closeAllConnections();
+      await new Promise<void>((resolve) => fresh.close(() => resolve()));
+    }
+  });
+
   it('rejects at once when nothing listens', async () => {
     await expect(loopbackRequest({ url: 'http://127.0.0.1:1', headers: {}, body: '', timeoutMs: 1000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
