@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ESM_REQUIRE_BANNER as CONSTRUCT_ESM_BANNER, OTEL_API_SPECIFIER, otelApiAlias } from '../lib/runtime-bundling';
+import { ESM_REQUIRE_BANNER as CONSTRUCT_ESM_BANNER, otelApiAliasOption } from '../lib/runtime-bundling';
 import { downloadedNodePath } from './options';
 import { DATADOG_VERSIONS, paths, REPO_DIR } from './workspace';
 
@@ -91,7 +91,6 @@ const PROCESSES = ['cold-init', 'warm-invocations', 'extension-stand-in', 'phase
  * it, its `@opentelemetry/api` alias included (this checkout's API, for the baseline too).
  */
 function oursBuild(root: string): BuildOptions {
-  const apiAlias = otelApiAlias(REPO_DIR, false);
   return {
     entryPoints: [join(root, 'bench', 'fixtures', 'ours-handler.ts')],
     bundle: true,
@@ -99,7 +98,7 @@ function oursBuild(root: string): BuildOptions {
     target: 'node20',
     minify: true,
     mainFields: ['module', 'main'],
-    alias: apiAlias === undefined ? {} : { [OTEL_API_SPECIFIER]: apiAlias },
+    alias: otelApiAliasOption(REPO_DIR),
     logLevel: 'warning',
   };
 }

@@ -127,6 +127,12 @@ export function otelApiAlias(projectRoot: string, docker: boolean): string | und
   return path.posix.join(AssetStaging.BUNDLING_INPUT_DIR, relative.split(path.sep).join('/'));
 }
 
+/** `otelApiAlias` as esbuild's `alias` option, for builds through its API (the bench, the bundle guard). */
+export function otelApiAliasOption(projectRoot: string): Record<string, string> {
+  const target = otelApiAlias(projectRoot, false);
+  return target === undefined ? {} : { [OTEL_API_SPECIFIER]: target };
+}
+
 /** The directory of the package `name` as Node resolves it from `fromDir`, or undefined. */
 function installedPackageDir(name: string, fromDir: string): string | undefined {
   let entry: string;

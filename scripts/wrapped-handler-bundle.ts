@@ -1,7 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OTEL_API_SPECIFIER, otelApiAlias } from '../lib/runtime-bundling';
+import { otelApiAliasOption } from '../lib/runtime-bundling';
 
 const root = resolve(__dirname, '..');
 
@@ -17,8 +17,6 @@ export async function bundleWrappedHandler(dir: string): Promise<{ outfile: stri
   const entry = join(dir, 'entry.ts');
   writeFileSync(entry, `import { wrapHandler } from ${JSON.stringify(join(root, 'runtime/index.ts'))};\nexport const handler = wrapHandler(async () => ({ statusCode: 200 }));\n`);
   const outfile = join(dir, 'index.js');
-  const apiAlias = otelApiAlias(root, false);
-  const alias: Record<string, string> = apiAlias === undefined ? {} : { [OTEL_API_SPECIFIER]: apiAlias };
   const { metafile } = await build({
     entryPoints: [entry],
     bundle: true,
@@ -27,7 +25,7 @@ export async function bundleWrappedHandler(dir: string): Promise<{ outfile: stri
     format: 'cjs',
     minify: true,
     mainFields: ['module', 'main'],
-    alias,
+    alias: otelApiAliasOption(root),
     outfile,
     metafile: true,
     logLevel: 'silent',

@@ -15,7 +15,7 @@ export interface DatadogTraceStateFields {
 }
 
 export function datadogTraceState(samplingPriority: number, propagationTags: Readonly<Record<string, string>>): TraceState {
-  return new MemberTraceState().set('dd', formatDdMember({ samplingPriority, propagationTags }));
+  return new MemberTraceState(new Map([['dd', formatDdMember({ samplingPriority, propagationTags })]]));
 }
 
 export function readDatadogTraceState(traceState: TraceState | undefined): DatadogTraceStateFields {

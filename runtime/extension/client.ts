@@ -94,13 +94,14 @@ function startResult(response: LoopbackResponse | undefined): StartInvocationRes
  */
 function send(endpoint: ExtensionEndpoint, calls: readonly LifecycleCall[]): Array<Promise<LoopbackResponse | undefined>> {
   const startedAt = performance.now();
-  const requests = calls.map(([route, headers, body]) => {
+  const healths = calls.map(([route]) => healthOf(endpoint, route));
+  const requests = calls.map(([route, headers, body], index) => {
     const url = `${endpoint.url}/lambda/${route}`;
-    return { url, headers: { 'content-type': 'application/json', ...headers }, body, timeoutMs: healthOf(endpoint, route).timeoutFor(endpoint.timeoutMs, !hasConnected(url)) };
+    return { url, headers: { 'content-type': 'application/json', ...headers }, body, timeoutMs: healths[index].timeoutFor(endpoint.timeoutMs, !hasConnected(url)) };
   });
   return loopbackPipeline(requests).map(async (pending, index) => {
     const route = calls[index][0];
-    const health = healthOf(endpoint, route);
+    const health = healths[index];
     try {
       const response = await pending;
       if (response.status >= 400) throw new Error(`${route} answered ${response.status}`);

@@ -14,6 +14,7 @@ import {
   bundlingProjectRoot,
   generatedEntryDirectory,
   otelApiAlias,
+  otelApiAliasOption,
   runtimeAlias,
   runtimeEntryPath,
   writeWrapperEntry,
@@ -102,6 +103,7 @@ describe('otelApiAlias', () => {
     expect(otelApiAlias(REPO_ROOT, false)).toBe(esnext);
     expect(existsSync(path.join(esnext, 'index.js'))).toBe(true);
     expect(otelApiAlias(REPO_ROOT, true)).toBe('/asset-input/node_modules/@opentelemetry/api/build/esnext');
+    expect(otelApiAliasOption(REPO_ROOT)).toEqual({ [OTEL_API_SPECIFIER]: esnext });
   });
 
   it('is undefined for an API without an esnext build (1.10 and later), or with its build missing', () => {
@@ -112,7 +114,9 @@ describe('otelApiAlias', () => {
   });
 
   it('is undefined when the API is not installed, or lies outside the project root under Docker', () => {
-    expect(otelApiAlias(mkdtempSync(path.join(tmpdir(), 'no-api-')), false)).toBeUndefined();
+    const noApi = mkdtempSync(path.join(tmpdir(), 'no-api-'));
+    expect(otelApiAlias(noApi, false)).toBeUndefined();
+    expect(otelApiAliasOption(noApi)).toEqual({});
     // test/ resolves the API in the repository's node_modules, above it: Docker mounts test/ only.
     expect(otelApiAlias(path.join(REPO_ROOT, 'test'), true)).toBeUndefined();
   });
